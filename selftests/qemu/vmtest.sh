@@ -1,0 +1,416 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# vmtest.sh: the QEMU bench of tcpstates.
+#
+#   vmtest.sh check SERIES...   build, boot each kernel, run the suite (TAP)
+#   vmtest.sh lint SERIES...    checkpatch --strict + sparse builds
+#   vmtest.sh demo SERIES       boot, open connections, print /proc/tcpstates
+#   vmtest.sh shell SERIES      boot with the module loaded, interactive
+#
+# SERIES is one of 6.1 6.1-rt 6.12 6.12-rt. Environment:
+#   CACHE          where kernels, sources, builds and logs go (.cache)
+#   QEMU_ACCEL     tcg (default) or kvm
+#   GUEST_TIMEOUT  seconds before a check guest counts as hung (900)
+#   GUEST_MEM      guest memory in MiB (2048)
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+qemu_dir=$top/selftests/qemu
+CACHE=${CACHE:-$top/.cache}
+mkdir -p "$CACHE"
+CACHE=$(cd "$CACHE" && pwd)
+QEMU_ACCEL=${QEMU_ACCEL:-tcg}
+GUEST_TIMEOUT=${GUEST_TIMEOUT:-900}
+GUEST_MEM=${GUEST_MEM:-2048}
+KSRC=$CACHE/ksrc
+KSFT_DIR=$KSRC/tools/testing/selftests
+
+# Kernel modules the guest loads before the tests, by module name.
+GUEST_KMODS="tun veth inet_diag tcp_diag"
+
+# What a clean kernel log never contains.
+SPLAT_RE='BUG:|Oops|WARNING:|Call Trace:|Kernel panic|general protection fault'
+SPLAT_RE+='|rcu: INFO:|rcu_.*detected stall|self-detected stall|soft lockup'
+SPLAT_RE+='|hard LOCKUP|lockdep|possible circular locking|possible recursive locking'
+SPLAT_RE+='|KASAN|UBSAN|blocked for more than|Unable to handle|list_(add|del) corruption'
+SPLAT_RE+='|refcount_t:|Voluntary context switch within RCU'
+
+log() { echo "vmtest: $*" >&2; }
+die() { log "$*"; exit 1; }
+
+# --- sources from Debian's linux-source-6.12 ------------------------------
+
+# Extracts kselftest's harness, lib.mk and runner plus checkpatch from the
+# linux-source package into $KSRC, once per package version.
+prepare_ksrc() {
+	local pkg=linux-source-6.12 ver deb tarball
+	local files=(
+		tools/testing/selftests/kselftest_harness.h
+		tools/testing/selftests/kselftest.h
+		tools/testing/selftests/lib.mk
+		tools/testing/selftests/kselftest/runner.sh
+		scripts/checkpatch.pl
+		scripts/spelling.txt
+		scripts/const_structs.checkpatch
+	)
+
+	ver=$(apt-cache show --no-all-versions $pkg 2>/dev/null |
+		awk '/^Version:/ { print $2; exit }')
+	if [ -f "$KSRC/stamp" ] && { [ -z "$ver" ] ||
+	   [ "$(cat "$KSRC/stamp")" = "$pkg $ver" ]; }; then
+		return 0
+	fi
+	[ -n "$ver" ] || die "$pkg unknown to apt (run apt-get update)"
+	log "extracting kselftest and checkpatch from $pkg $ver"
+	rm -rf "$KSRC" "$CACHE/ksrc.tmp"
+	mkdir -p "$CACHE/ksrc.tmp"
+	(cd "$CACHE/ksrc.tmp" && apt-get download -qq $pkg 2>&1 |
+		grep -v unsandboxed >&2 || true)
+	deb=$(ls "$CACHE"/ksrc.tmp/${pkg}_*.deb) || die "could not download $pkg"
+	tarball=./usr/src/$pkg.tar.xz
+	mkdir -p "$KSRC"
+	dpkg-deb --fsys-tarfile "$deb" | tar -xO "$tarball" |
+		tar -xJ -C "$KSRC" --strip-components=1 "${files[@]/#/$pkg/}"
+	rm -rf "$CACHE/ksrc.tmp"
+	echo "$pkg $ver" > "$KSRC/stamp"
+}
+
+# --- builds ---------------------------------------------------------------
+
+kdir_of() { echo "$1/root/usr/src/linux-headers-$(basename "$1")"; }
+
+# Copies the module sources into a per-kernel directory, so kernels never
+# share objects, and builds there. Extra make arguments follow.
+build_module() { # KERNEL_DIR OUT_DIR MAKE_ARGS...
+	local kdir out=$2
+	kdir=$(kdir_of "$1")
+	shift 2
+	rm -rf "$out"
+	mkdir -p "$out"
+	cp -r "$top/Kbuild" "$top/VERSION" "$top/module" "$top/include" "$out/"
+	make -C "$kdir" M="$out" "$@" modules 2>&1
+}
+
+# checkpatch --strict over the module's sources; findings go to OUT_FILE.
+run_checkpatch() { # OUT_FILE
+	perl "$KSRC/scripts/checkpatch.pl" --strict --no-tree --terse \
+		--show-types --ignore FILE_PATH_CHANGES -f \
+		"$top"/module/*.[ch] "$top"/include/*.h > "$1" 2>&1
+}
+
+# Builds with sparse and W=1; any diagnostic fails. Findings go to OUT_FILE.
+build_clean() { # KERNEL_DIR BUILD_DIR OUT_FILE
+	local log=$3.full
+	build_module "$1" "$2" W=1 C=2 > "$log" || { cat "$log" > "$3"; return 1; }
+	grep -Ei 'warning|error' "$log" > "$3" && return 1
+	return 0
+}
+
+build_selftests() { # OUT_DIR
+	local out=$1
+	mkdir -p "$out"
+	make -s -C "$top/selftests" KSFT_DIR="$KSFT_DIR" OUTPUT="$out" all >&2
+}
+
+# Lays out the kselftest install tree the guest runs from.
+install_selftests() { # BUILD_DIR DEST_ROOT
+	local dest=$2/kselftest
+	mkdir -p "$dest/kselftest"
+	cp "$KSFT_DIR/kselftest/runner.sh" "$dest/kselftest/"
+	make -s -C "$top/selftests" KSFT_DIR="$KSFT_DIR" OUTPUT="$1" \
+		INSTALL_PATH="$dest/tcpstates" install >/dev/null
+	make -s -C "$top/selftests" KSFT_DIR="$KSFT_DIR" OUTPUT="$1" \
+		COLLECTION=tcpstates emit_tests | sed 's/^tcpstates://' \
+		> "$dest/tcpstates/run_order"
+}
+
+# Prints the paths (relative to the modules dir) of the named modules and
+# of everything they depend on, dependencies first, each once.
+module_closure() { # MODULES_DIR NAME...
+	local mdir=$1
+	shift
+	awk -v want="$*" '
+	function base(p) { sub(/.*\//, "", p); sub(/\.ko(\.xz|\.zst|\.gz)?$/, "", p); gsub(/-/, "_", p); return p }
+	function visit(p,   i, n, d) {
+		if (p in seen) return
+		seen[p] = 1
+		n = split(deps[p], d, " ")
+		for (i = 1; i <= n; i++) visit(d[i])
+		print p
+	}
+	{ m = $1; sub(/:$/, "", m); deps[m] = ""; for (i = 2; i <= NF; i++) deps[m] = deps[m] " " $i
+	  byname[base(m)] = m }
+	END {
+		n = split(want, w, " ")
+		for (i = 1; i <= n; i++) {
+			name = w[i]; gsub(/-/, "_", name)
+			if (!(name in byname)) { print "missing " name > "/dev/stderr"; exit 1 }
+			visit(byname[name])
+		}
+	}' "$mdir/modules.dep"
+}
+
+# Copies kernel modules into the initramfs, decompressed (busybox insmod
+# takes plain ELF), and writes their load order to /etc/kmods.
+add_kernel_modules() { # KERNEL_DIR ROOT
+	local release mdir p name closure
+	release=$(basename "$1")
+	mdir=$1/root/lib/modules/$release
+	[ -f "$mdir/modules.dep" ] || depmod -b "$1/root" "$release"
+	closure=$(module_closure "$mdir" $GUEST_KMODS) ||
+		die "$release lacks a module of: $GUEST_KMODS"
+	mkdir -p "$2/lib/kmods" "$2/etc"
+	: > "$2/etc/kmods"
+	for p in $closure; do
+		name=$(basename "$p")
+		case "$name" in
+		*.xz)  xz -dc "$mdir/$p" > "$2/lib/kmods/${name%.xz}"; name=${name%.xz} ;;
+		*.zst) zstd -qdc "$mdir/$p" > "$2/lib/kmods/${name%.zst}"; name=${name%.zst} ;;
+		*)     cp "$mdir/$p" "$2/lib/kmods/" ;;
+		esac
+		echo "$name" >> "$2/etc/kmods"
+	done
+}
+
+pack_initramfs() { # KERNEL_DIR KO SELFTEST_BUILD OUT_CPIO
+	local root=$4.d
+	rm -rf "$root"
+	mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp,run,etc,lib/tcpstates}
+	cp /bin/busybox "$root/bin/busybox"
+	ln -s busybox "$root/bin/sh"
+	cp "$qemu_dir/init.sh" "$root/init"
+	# The kselftest runner wants GNU timeout's --foreground.
+	printf '#!/bin/sh\n[ "$1" = --foreground ] && shift\nexec busybox timeout "$@"\n' \
+		> "$root/usr/bin/timeout"
+	chmod 755 "$root/init" "$root/usr/bin/timeout"
+	echo "root:x:0:0:root:/root:/bin/sh" > "$root/etc/passwd"
+	echo "nobody:x:65534:65534:nobody:/:/bin/false" >> "$root/etc/passwd"
+	printf 'root:x:0:\nnogroup:x:65534:\n' > "$root/etc/group"
+	cp "$2" "$root/lib/tcpstates/tcpstates.ko"
+	add_kernel_modules "$1" "$root"
+	install_selftests "$3" "$root"
+	(cd "$root" && find . | cpio -o -H newc --quiet) > "$4"
+}
+
+# --- guests ---------------------------------------------------------------
+
+qemu_base() { # KERNEL_DIR INITRAMFS MODE [EXTRA_CMDLINE]
+	local release
+	release=$(basename "$1")
+	echo qemu-system-x86_64 -accel "$QEMU_ACCEL" -nodefaults -no-reboot \
+		-display none -nic none -smp 2 -m "$GUEST_MEM" \
+		-kernel "$1/root/boot/vmlinuz-$release" -initrd "$2" \
+		-append "'console=ttyS0 panic=-1 tsmode=$3 ${4:-}'"
+}
+
+# Boots a check guest; the console and the results channel become files.
+boot_check() { # KERNEL_DIR INITRAMFS RUN_DIR
+	local rc=0
+	rm -f "$3/console.log" "$3/results.log"
+	eval "timeout --foreground $GUEST_TIMEOUT $(qemu_base "$1" "$2" check)" \
+		-serial "file:$3/console.log" -serial "file:$3/results.log" \
+		</dev/null >"$3/qemu.log" 2>&1 || rc=$?
+	return $rc
+}
+
+# --- TAP ------------------------------------------------------------------
+
+tap_n=0
+tap_pass=0
+tap_fail=0
+tap_skip=0
+
+tap() { # ok|notok|skip DESCRIPTION [DIAGNOSTIC_FILE]
+	tap_n=$((tap_n + 1))
+	case "$1" in
+	ok)    tap_pass=$((tap_pass + 1)); echo "ok $tap_n $2" ;;
+	skip)  tap_skip=$((tap_skip + 1)); echo "ok $tap_n $2 # SKIP" ;;
+	*)     tap_fail=$((tap_fail + 1))
+	       [ -n "${3:-}" ] && [ -s "$3" ] && sed 's/^/#   /' "$3"
+	       echo "not ok $tap_n $2" ;;
+	esac
+}
+
+# Turns the guest's results channel into host TAP records, one per line:
+# "ok|notok|skip<TAB>description<TAB>diagnostic lines joined by \037".
+# Top-level lines are the guest's own checks and the runner's per-program
+# results; lines nested once ("# ok N ...") are the programs' own tests.
+guest_records() { # RESULTS_LOG
+	tr -d '\r' < "$1" | awk '
+	/^# dmesg-begin$/ { indmesg = 1; next }
+	/^# dmesg-end$/   { indmesg = 0; next }
+	indmesg { next }
+	/^# selftests: [^ ]+: [^ ]+$/ { prog = $4 ": " }
+	function emit(status, desc, nested) {
+		if (nested) desc = prog desc
+		if (desc ~ /# SKIP/) { status = "skip"; sub(/ *# SKIP.*/, "", desc) }
+		printf "%s\t%s\t%s\n", status, desc, diag
+		diag = ""
+	}
+	/^(# )?ok [0-9]+ / {
+		line = $0; sub(/^(# )?ok [0-9]+ /, "", line)
+		emit("ok", line, /^# /); next
+	}
+	/^(# )?not ok [0-9]+ / {
+		line = $0; sub(/^(# )?not ok [0-9]+ /, "", line)
+		emit("notok", line, /^# /); next
+	}
+	/^(# )?TAP version|^(# )?1\.\.[0-9]+$|^TCPSTATES-GUEST-DONE$/ { next }
+	{ diag = diag $0 "\037" }'
+}
+
+report_guest() { # LABEL RUN_DIR
+	local status desc diag f=$2/diag.txt
+	while IFS=$'\t' read -r status desc diag; do
+		printf '%s' "$diag" | tr '\037' '\n' | tail -n 40 > "$f"
+		tap "$status" "$1 $desc" "$f"
+	done < <(guest_records "$2/results.log")
+}
+
+# The guest's dmesg dump plus the console capture, scanned for splats.
+check_kernel_log() { # LABEL RUN_DIR
+	local f=$2/splat.txt
+	{ tr -d '\r' < "$2/console.log"
+	  tr -d '\r' < "$2/results.log" | sed -n '/^# dmesg-begin$/,/^# dmesg-end$/p'
+	} > "$2/kernel.log"
+	if grep -Eq "$SPLAT_RE" "$2/kernel.log"; then
+		grep -Em1 -B5 -A60 "$SPLAT_RE" "$2/kernel.log" > "$f"
+		tap notok "$1 kernel log has no BUG/WARNING/Oops/stall/lockdep splat" "$f"
+	else
+		tap ok "$1 kernel log has no BUG/WARNING/Oops/stall/lockdep splat"
+	fi
+}
+
+check_one() { # SERIES SELFTEST_BUILD
+	local kernel release label run ko rc=0 out
+	kernel=$("$qemu_dir/fetch-kernel.sh" "$1" "$CACHE") || {
+		tap notok "$1: fetch kernel"; return; }
+	release=$(basename "$kernel")
+	label="[$release]"
+	run=$CACHE/runs/$release
+	mkdir -p "$run"
+	echo "# kernel $1: $release ($(cut -d' ' -f2 "$kernel/stamp"))"
+
+	out=$run/build.log
+	if build_clean "$kernel" "$CACHE/build/$release" "$out"; then
+		tap ok "$label build with W=1 and sparse: no warnings"
+	else
+		tap notok "$label build with W=1 and sparse: no warnings" "$out"
+	fi
+	ko=$CACHE/build/$release/tcpstates.ko
+	[ -f "$ko" ] || return 0
+
+	pack_initramfs "$kernel" "$ko" "$2" "$run/initramfs.cpio"
+	log "$release: booting ($QEMU_ACCEL, timeout ${GUEST_TIMEOUT}s)"
+	local t0=$SECONDS
+	boot_check "$kernel" "$run/initramfs.cpio" "$run" || rc=$?
+	log "$release: guest ran $((SECONDS - t0))s, qemu exit $rc"
+	touch "$run/console.log" "$run/results.log"
+
+	if grep -q "^# guest: $release " <(tr -d '\r' < "$run/results.log"); then
+		tap ok "$label guest booted $release"
+	else
+		tail -n 40 "$run/console.log" > "$run/diag.txt"
+		tap notok "$label guest booted $release" "$run/diag.txt"
+	fi
+	report_guest "$label" "$run"
+	if [ "$(tr -d '\r' < "$run/results.log" | tail -n 1)" = TCPSTATES-GUEST-DONE ]; then
+		tap ok "$label guest ran to completion"
+	else
+		{ [ "$rc" = 124 ] && echo "guest killed after ${GUEST_TIMEOUT}s"
+		  tail -n 40 "$run/console.log"; } > "$run/diag.txt"
+		tap notok "$label guest ran to completion (qemu exit $rc)" "$run/diag.txt"
+	fi
+	check_kernel_log "$label" "$run"
+}
+
+cmd_check() {
+	local series t0=$SECONDS
+	prepare_ksrc
+	build_selftests "$CACHE/selftests"
+	echo "TAP version 13"
+	if run_checkpatch "$CACHE/checkpatch.log"; then
+		tap ok "checkpatch --strict: module and include sources"
+	else
+		tap notok "checkpatch --strict: module and include sources" \
+			"$CACHE/checkpatch.log"
+	fi
+	for series in "$@"; do
+		check_one "$series" "$CACHE/selftests"
+	done
+	echo "1..$tap_n"
+	log "check took $((SECONDS - t0))s"
+	if [ "$tap_skip" -gt 0 ]; then
+		echo "$tap_pass passed, $tap_fail failed, $tap_skip skipped"
+	else
+		echo "$tap_pass passed, $tap_fail failed"
+	fi
+	[ "$tap_fail" -eq 0 ]
+}
+
+# --- lint -----------------------------------------------------------------
+
+cmd_lint() {
+	local series kernel release out fail=0
+	prepare_ksrc
+	out=$CACHE/checkpatch.log
+	if run_checkpatch "$out"; then
+		echo "lint: checkpatch --strict: clean"
+	else
+		cat "$out"
+		echo "lint: checkpatch --strict: FAILED"
+		fail=1
+	fi
+	for series in "$@"; do
+		kernel=$("$qemu_dir/fetch-kernel.sh" "$series" "$CACHE")
+		release=$(basename "$kernel")
+		out=$CACHE/runs/$release/lint.log
+		mkdir -p "$(dirname "$out")"
+		if build_clean "$kernel" "$CACHE/build-lint/$release" "$out"; then
+			echo "lint: sparse (C=2) and W=1 on $release: clean"
+		else
+			cat "$out"
+			echo "lint: sparse (C=2) and W=1 on $release: FAILED"
+			fail=1
+		fi
+	done
+	return $fail
+}
+
+# --- interactive guests ---------------------------------------------------
+
+cmd_interactive() { # MODE SERIES
+	local kernel release run ko extra=""
+	prepare_ksrc
+	kernel=$("$qemu_dir/fetch-kernel.sh" "$2" "$CACHE")
+	release=$(basename "$kernel")
+	run=$CACHE/runs/$release-$1
+	mkdir -p "$run"
+	build_module "$kernel" "$CACHE/build/$release" > "$run/build.log" ||
+		{ cat "$run/build.log"; die "module build failed"; }
+	build_selftests "$CACHE/selftests"
+	ko=$CACHE/build/$release/tcpstates.ko
+	pack_initramfs "$kernel" "$ko" "$CACHE/selftests" "$run/initramfs.cpio"
+	[ "$1" = demo ] && extra=quiet
+	log "booting $release ($QEMU_ACCEL)"
+	if [ "$1" = shell ]; then
+		eval "$(qemu_base "$kernel" "$run/initramfs.cpio" shell)" \
+			-serial mon:stdio -serial null
+	else
+		eval "timeout --foreground $GUEST_TIMEOUT \
+			$(qemu_base "$kernel" "$run/initramfs.cpio" demo "$extra")" \
+			-serial stdio -serial null </dev/null | tr -d '\r'
+	fi
+}
+
+"$qemu_dir/deps.sh"
+cmd=${1:-}
+shift || true
+case "$cmd" in
+check) [ $# -gt 0 ] || set -- 6.1 6.12 6.12-rt; cmd_check "$@" ;;
+lint)  [ $# -gt 0 ] || set -- 6.1 6.12 6.12-rt; cmd_lint "$@" ;;
+demo)  cmd_interactive demo "${1:-6.12}" ;;
+shell) cmd_interactive shell "${1:-6.12}" ;;
+*)     die "usage: vmtest.sh check|lint|demo|shell SERIES..." ;;
+esac

@@ -201,7 +201,7 @@ qemu_base() { # KERNEL_DIR INITRAMFS MODE [EXTRA_CMDLINE]
 	echo qemu-system-x86_64 -accel "$QEMU_ACCEL" -nodefaults -no-reboot \
 		-display none -nic none -smp 2 -m "$GUEST_MEM" \
 		-kernel "$1/root/boot/vmlinuz-$release" -initrd "$2" \
-		-append "'console=ttyS0 panic=-1 tsmode=$3 ${4:-}'"
+		-append "'console=ttyS0 panic=-1 oops=panic tsmode=$3 ${4:-}'"
 }
 
 # Boots a check guest; the console and the results channel become files.

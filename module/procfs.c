@@ -1,33 +1,145 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * /proc/tcpstates: the human-readable summary for the reader's namespace.
+ * The proc files: /proc/tcpstates (the text summary of the opener's
+ * namespace) and /proc/net/tcpstates (Prometheus format, one per
+ * namespace).
+ *
+ * Each open file walks the tables once, at its first read, and every later
+ * read of it (1 byte at a time, after lseek, a retry with a bigger buffer)
+ * prints that same snapshot. The snapshot has a fixed size: nothing on the
+ * read path grows with the number of sockets.
+ *
+ * Unload and namespace teardown are safe with readers active: removing a
+ * proc entry waits for the calls in progress in it and releases the files
+ * still open (proc_entry_rundown), so no reader runs module code, or uses
+ * a namespace, after its entry is gone.
  */
+#include <linux/nsproxy.h>
 #include <linux/proc_fs.h>
 #include <linux/seq_file.h>
+#include <linux/seq_file_net.h>
+#include <net/net_namespace.h>
 
-#include <tcpstates.h>
+#include "compat.h"
 #include "internal.h"
 
-static int tcpstates_summary_show(struct seq_file *seq, void *v)
+/* Private state of an open file; seq_file_net() reads its first member. */
+struct tcpstates_seq {
+	struct seq_net_private p;
+	bool taken;
+	struct tcpstates_snapshot snap;
+};
+
+static void *tcpstates_seq_start(struct seq_file *seq, loff_t *pos)
 {
-	seq_printf(seq, "%s %s\n", TCPSTATES_HEADER_TAG, TCPSTATES_VERSION);
+	struct tcpstates_seq *s = seq->private;
+
+	if (*pos)
+		return NULL;
+	if (!s->taken) {
+		tcpstates_walk(seq_file_net(seq), &s->snap);
+		s->snap.lang = tcpstates_lang();
+		s->taken = true;
+	}
+	return &s->snap;
+}
+
+static void *tcpstates_seq_next(struct seq_file *seq, void *v, loff_t *pos)
+{
+	++*pos;
+	return NULL;
+}
+
+static void tcpstates_seq_stop(struct seq_file *seq, void *v)
+{
+}
+
+static const struct seq_operations summary_seq_ops = {
+	.start	= tcpstates_seq_start,
+	.next	= tcpstates_seq_next,
+	.stop	= tcpstates_seq_stop,
+	.show	= tcpstates_show_summary,
+};
+
+static const struct seq_operations prometheus_seq_ops = {
+	.start	= tcpstates_seq_start,
+	.next	= tcpstates_seq_next,
+	.stop	= tcpstates_seq_stop,
+	.show	= tcpstates_show_prometheus,
+};
+
+static int summary_open(struct inode *inode, struct file *file)
+{
+	struct tcpstates_seq *s;
+
+	/* Read-only even for root, as the /proc/net files are. */
+	if (file->f_mode & FMODE_WRITE)
+		return -EACCES;
+	s = __seq_open_private(file, &summary_seq_ops, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	/*
+	 * The file shows the opener's namespace. Keep it until release, as
+	 * /proc/net files keep theirs: the walk happens at the first read.
+	 */
+	s->p.net = get_net(current->nsproxy->net_ns);
 	return 0;
 }
 
+static int summary_release(struct inode *inode, struct file *file)
+{
+	struct seq_file *seq = file->private_data;
+
+	put_net(seq_file_net(seq));
+	return seq_release_private(inode, file);
+}
+
+static const struct proc_ops summary_proc_ops = {
+	.proc_open	= summary_open,
+	.proc_read_iter	= seq_read_iter,
+	.proc_lseek	= seq_lseek,
+	.proc_release	= summary_release,
+};
+
+/*
+ * proc_create_net() gives each namespace's file the namespace reference
+ * handling of /proc/net/tcp: held from open to release, -ENXIO once the
+ * namespace is dying, -EACCES on writes.
+ */
+static int __net_init tcpstates_net_init(struct net *net)
+{
+	if (!proc_create_net(TCPSTATES_NAME, 0444, net->proc_net,
+			     &prometheus_seq_ops, sizeof(struct tcpstates_seq)))
+		return -ENOMEM;
+	return 0;
+}
+
+static void __net_exit tcpstates_net_exit(struct net *net)
+{
+	remove_proc_entry(TCPSTATES_NAME, net->proc_net);
+}
+
+static struct pernet_operations tcpstates_net_ops = {
+	.init = tcpstates_net_init,
+	.exit = tcpstates_net_exit,
+};
+
 int tcpstates_procfs_init(void)
 {
-	/*
-	 * proc_remove() at exit waits for running ->show callbacks
-	 * (proc_entry_rundown), which is what makes unload safe while
-	 * readers hold the file open.
-	 */
-	if (!proc_create_single(TCPSTATES_NAME, 0444, NULL,
-				tcpstates_summary_show))
+	int err;
+
+	err = register_pernet_subsys(&tcpstates_net_ops);
+	if (err)
+		return err;
+	if (!proc_create(TCPSTATES_NAME, 0444, NULL, &summary_proc_ops)) {
+		unregister_pernet_subsys(&tcpstates_net_ops);
 		return -ENOMEM;
+	}
 	return 0;
 }
 
 void tcpstates_procfs_exit(void)
 {
 	remove_proc_entry(TCPSTATES_NAME, NULL);
+	unregister_pernet_subsys(&tcpstates_net_ops);
 }

@@ -24,3 +24,6 @@ cat /proc/tcpstates
 echo
 echo "\$ cat /proc/net/sockstat"
 cat /proc/net/sockstat
+echo
+echo "\$ cat /proc/net/tcpstates"
+cat /proc/net/tcpstates

@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Tally arithmetic: per-state counters and the TIME_WAIT remaining-time
+ * statistics. Pure functions of their arguments; no locking.
+ */
+#include <linux/kernel.h>
+#include <linux/string.h>
+#include <linux/time64.h>
+
+#include "internal.h"
+
+static const unsigned int tw_bounds_s[TCPSTATES_TW_NBOUNDS] = TCPSTATES_TW_BOUNDS;
+
+void tcpstates_tally_init(struct tcpstates_tally *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->tw.min_ms = U32_MAX;
+}
+
+static unsigned int tw_bucket(u32 remaining_ms)
+{
+	unsigned int i;
+
+	for (i = 0; i < TCPSTATES_TW_NBOUNDS; i++)
+		if (remaining_ms <= tw_bounds_s[i] * MSEC_PER_SEC)
+			break;
+	return i;
+}
+
+void tcpstates_tw_add(struct tcpstates_tw_stats *tw, u32 remaining_ms)
+{
+	tw->count++;
+	tw->sum_ms += remaining_ms;
+	tw->min_ms = min(tw->min_ms, remaining_ms);
+	tw->max_ms = max(tw->max_ms, remaining_ms);
+	tw->hist[tw_bucket(remaining_ms)]++;
+}
+
+void tcpstates_tally_merge(struct tcpstates_tally *dst,
+			   const struct tcpstates_tally *src)
+{
+	unsigned int s, f, i;
+
+	for (s = 0; s < TCPSTATES_NSTATES; s++)
+		for (f = 0; f < TCPSTATES_NFAMILIES; f++)
+			dst->sockets[s][f] += src->sockets[s][f];
+	dst->tw.count += src->tw.count;
+	dst->tw.sum_ms += src->tw.sum_ms;
+	dst->tw.min_ms = min(dst->tw.min_ms, src->tw.min_ms);
+	dst->tw.max_ms = max(dst->tw.max_ms, src->tw.max_ms);
+	for (i = 0; i <= TCPSTATES_TW_NBOUNDS; i++)
+		dst->tw.hist[i] += src->tw.hist[i];
+	dst->walked += src->walked;
+}
+
+u64 tcpstates_state_total(const struct tcpstates_tally *t, int state)
+{
+	return t->sockets[state][TCPSTATES_V4] + t->sockets[state][TCPSTATES_V6];
+}

@@ -1,0 +1,202 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Loopback TCP sockets in chosen states; see sockgen.h.
+ *
+ * Every state change here completes before the function returns: the
+ * functions wait for the peer's view (EOF, ACK) rather than sleeping, so
+ * the counts a caller expects are the counts the kernel has.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "sockgen.h"
+
+static void die(const char *fmt, ...)
+{
+	int err = errno;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, ": %s\n", strerror(err));
+	exit(1);
+}
+
+static socklen_t loopback(int family, struct sockaddr_storage *ss)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (family == AF_INET6) {
+		struct sockaddr_in6 *a = (struct sockaddr_in6 *)ss;
+
+		a->sin6_family = AF_INET6;
+		a->sin6_addr = in6addr_loopback;
+		return sizeof(*a);
+	}
+	struct sockaddr_in *a = (struct sockaddr_in *)ss;
+
+	a->sin_family = AF_INET;
+	a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	return sizeof(*a);
+}
+
+int sg_bound(int family)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = loopback(family, &ss);
+	int fd = socket(family, SOCK_STREAM, 0);
+
+	if (fd < 0)
+		die("socket");
+	if (bind(fd, (struct sockaddr *)&ss, len))
+		die("bind");
+	return fd;
+}
+
+int sg_listener(int family, int backlog)
+{
+	int fd = sg_bound(family);
+
+	if (listen(fd, backlog))
+		die("listen");
+	return fd;
+}
+
+void sg_pair(int lfd, int *client, int *server)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+
+	if (getsockname(lfd, (struct sockaddr *)&ss, &len))
+		die("getsockname");
+	*client = socket(ss.ss_family, SOCK_STREAM, 0);
+	if (*client < 0)
+		die("socket");
+	if (connect(*client, (struct sockaddr *)&ss, len))
+		die("connect");
+	*server = accept(lfd, NULL, NULL);
+	if (*server < 0)
+		die("accept");
+}
+
+/* Blocks until the peer's FIN has arrived on fd. */
+static void wait_eof(int fd)
+{
+	char c;
+
+	if (read(fd, &c, 1) != 0)
+		die("read: expected EOF");
+}
+
+static int tcp_state(int fd)
+{
+	struct tcp_info ti;
+	socklen_t len = sizeof(ti);
+
+	if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len))
+		die("TCP_INFO");
+	return ti.tcpi_state;
+}
+
+/* Polls fd's state for up to 5 s: transitions wait on ACKs in softirq. */
+static void wait_state(int fd, int state)
+{
+	struct timespec ms = { 0, 1000000 };
+	int i;
+
+	for (i = 0; i < 5000; i++) {
+		if (tcp_state(fd) == state)
+			return;
+		nanosleep(&ms, NULL);
+	}
+	errno = ETIMEDOUT;
+	die("socket stuck in state %d, expected %d", tcp_state(fd), state);
+}
+
+void sg_time_wait(int lfd)
+{
+	int c, s;
+
+	sg_pair(lfd, &c, &s);
+	if (shutdown(c, SHUT_WR))
+		die("shutdown");
+	wait_eof(s);
+	close(s);
+	/*
+	 * The server's FIN moves the connection into a timewait socket and
+	 * leaves the client's own socket CLOSE and unbound: wait for that.
+	 */
+	wait_eof(c);
+	wait_state(c, TCP_CLOSE);
+	close(c);
+}
+
+int sg_close_wait(int lfd, bool orphan, int *client)
+{
+	int c, s;
+
+	sg_pair(lfd, &c, &s);
+	if (shutdown(c, SHUT_WR))
+		die("shutdown");
+	wait_eof(s);
+	wait_state(c, TCP_FIN_WAIT2);
+	if (orphan) {
+		close(c);
+		c = -1;
+	}
+	*client = c;
+	return s;
+}
+
+void sg_raise_fd_limit(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
+void sg_sysctl(const char *name, const char *value)
+{
+	char path[256];
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/sys/%s", name);
+	fd = open(path, O_WRONLY);
+	if (fd < 0 || write(fd, value, strlen(value)) < 0)
+		die("sysctl %s=%s", name, value);
+	close(fd);
+}
+
+void sg_new_netns(void)
+{
+	struct ifreq ifr = { .ifr_name = "lo" };
+	int fd;
+
+	if (unshare(CLONE_NEWNET))
+		die("unshare(CLONE_NEWNET)");
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	if (fd < 0 || ioctl(fd, SIOCGIFFLAGS, &ifr))
+		die("SIOCGIFFLAGS lo");
+	ifr.ifr_flags |= IFF_UP;
+	if (ioctl(fd, SIOCSIFFLAGS, &ifr))
+		die("SIOCSIFFLAGS lo");
+	close(fd);
+}

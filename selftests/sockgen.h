@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Putting loopback TCP sockets into chosen states, for the tests and for
+ * tcpgen. Every function exits the process with a message on failure, so a
+ * caller can rely on the state it asked for.
+ */
+#ifndef _TCPSTATES_SOCKGEN_H
+#define _TCPSTATES_SOCKGEN_H
+
+#include <stdbool.h>
+
+/* A listener on an ephemeral loopback port (127.0.0.1 or ::1). */
+int sg_listener(int family, int backlog);
+
+/* A socket bound to an ephemeral loopback port, nothing more: CLOSE. */
+int sg_bound(int family);
+
+/* A connected pair through listener lfd: two ESTABLISHED sockets. */
+void sg_pair(int lfd, int *client, int *server);
+
+/* Client closes first, then the server: TIME_WAIT on the client. */
+void sg_time_wait(int lfd);
+
+/*
+ * The client half-closes and waits for the ACK of its FIN: FIN_WAIT2 on
+ * the client (a full socket, or, with orphan, a timewait socket in
+ * substate FIN_WAIT2 once the fd is closed) and CLOSE_WAIT on the server.
+ * Returns the server's fd; *client gets the client's, or -1 if orphaned.
+ */
+int sg_close_wait(int lfd, bool orphan, int *client);
+
+/* Lets the process keep many sockets open. */
+void sg_raise_fd_limit(void);
+
+/* Writes a sysctl, e.g. sg_sysctl("net/ipv4/tcp_tw_reuse", "0"). */
+void sg_sysctl(const char *name, const char *value);
+
+/* Moves the process into a new network namespace with lo up. */
+void sg_new_netns(void);
+
+#endif /* _TCPSTATES_SOCKGEN_H */

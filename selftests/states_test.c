@@ -1,0 +1,290 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Socket counts by state, IPv4 and IPv6, against independent oracles.
+ *
+ * Each test runs in a namespace of its own, puts a known number of sockets
+ * into known states (sockgen), waits until sock_diag agrees with those
+ * numbers, and then requires /proc/tcpstates, /proc/net/tcpstates,
+ * sock_diag and /proc/net/tcp{,6} to agree with them exactly.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/socket.h>
+#include <netinet/tcp.h>
+
+#include "kselftest_harness.h"
+#include "oracle.h"
+#include "parse.h"
+#include "sockgen.h"
+
+#define BUF_SIZE (64 * 1024)
+
+static const char *const names[TCPSTATES_NSTATES] = TCPSTATES_STATE_NAMES;
+
+struct expect {
+	unsigned int n[TCPSTATES_NSTATES][2];
+};
+
+/* Polls sock_diag for up to 5 s until it shows exactly @e. */
+static bool diag_settles_to(const struct expect *e, bool with_close)
+{
+	static struct oracle_counts oc;
+	struct timespec ms = { 0, 10000000 };
+	int i, s, f;
+
+	for (i = 0; i < 500; i++) {
+		bool same = !oracle_sock_diag(&oc, with_close);
+
+		for (s = 1; same && s <= TCPSTATES_LAST_STATE; s++)
+			for (f = 0; f < 2; f++)
+				if ((s != TCP_CLOSE || with_close) &&
+				    oc.sockets[s][f] != e->n[s][f])
+					same = false;
+		if (same)
+			return true;
+		nanosleep(&ms, NULL);
+	}
+	return false;
+}
+
+/*
+ * The whole comparison: expected numbers, both oracles, both files. Only
+ * sock_diag on a kernel with TCP_BOUND_INACTIVE sees CLOSE sockets, so
+ * there the generator's numbers stand alone.
+ */
+static void check_counts(struct __test_metadata *_metadata,
+			 const struct expect *e)
+{
+	static struct oracle_counts diag, proc;
+	static char text[BUF_SIZE], err[256];
+	bool with_close = oracle_has_bound_inactive();
+	struct ts_summary sum;
+	struct ts_prom prom;
+	int s, f;
+
+	ASSERT_TRUE(diag_settles_to(e, with_close))
+		TH_LOG("sock_diag never showed the generated sockets");
+	ASSERT_LT(0, ts_read_file(TCPSTATES_PROC_PATH, text, sizeof(text)));
+	ASSERT_EQ(0, ts_parse_summary(text, &sum, err, sizeof(err)))
+		TH_LOG("%s: %s", TCPSTATES_PROC_PATH, err);
+	ASSERT_LT(0, ts_read_file(TCPSTATES_PROC_NET_PATH, text, sizeof(text)));
+	ASSERT_EQ(0, ts_parse_prometheus(text, &prom, err, sizeof(err)))
+		TH_LOG("%s: %s", TCPSTATES_PROC_NET_PATH, err);
+	ASSERT_EQ(0, oracle_sock_diag(&diag, with_close));
+	ASSERT_EQ(0, oracle_proc_net_tcp(&proc));
+
+	for (s = TCPSTATES_FIRST_STATE; s <= TCPSTATES_LAST_STATE; s++) {
+		for (f = 0; f < 2; f++) {
+			unsigned int want = e->n[s][f];
+
+			EXPECT_EQ(want, sum.sockets[s][f])
+				TH_LOG("/proc/tcpstates %s ipv%d", names[s], f ? 6 : 4);
+			EXPECT_EQ(want, prom.sockets[s][f])
+				TH_LOG("/proc/net/tcpstates %s ipv%d", names[s], f ? 6 : 4);
+			if (s != TCP_CLOSE || with_close)
+				EXPECT_EQ(want, diag.sockets[s][f])
+					TH_LOG("sock_diag %s ipv%d", names[s], f ? 6 : 4);
+			if (s != TCP_CLOSE)
+				EXPECT_EQ(want, proc.sockets[s][f])
+					TH_LOG("/proc/net/tcp %s ipv%d", names[s], f ? 6 : 4);
+		}
+	}
+	EXPECT_EQ(e->n[TCP_TIME_WAIT][0] + e->n[TCP_TIME_WAIT][1], prom.tw_count);
+	EXPECT_EQ(prom.tw_count, sum.tw_count);
+}
+
+FIXTURE(states) {
+	struct expect e;
+	int f;		/* index of the variant's family in counts */
+	int lfd;	/* the listener connections go through */
+};
+
+FIXTURE_VARIANT(states) {
+	int family;
+};
+
+FIXTURE_VARIANT_ADD(states, ipv4) {
+	.family = AF_INET,
+};
+
+FIXTURE_VARIANT_ADD(states, ipv6) {
+	.family = AF_INET6,
+};
+
+FIXTURE_SETUP(states)
+{
+	sg_new_netns();
+	/* Loopback connect() may reuse TIME_WAIT ports; counts would drift. */
+	sg_sysctl("net/ipv4/tcp_tw_reuse", "0");
+	sg_raise_fd_limit();
+	memset(&self->e, 0, sizeof(self->e));
+	self->f = variant->family == AF_INET6;
+	self->lfd = sg_listener(variant->family, 4096);
+	self->e.n[TCP_LISTEN][self->f] = 1;
+}
+
+FIXTURE_TEARDOWN(states)
+{
+}
+
+static void add_established(FIXTURE_DATA(states) *self, int n)
+{
+	int c, s;
+
+	while (n--) {
+		sg_pair(self->lfd, &c, &s);
+		self->e.n[TCP_ESTABLISHED][self->f] += 2;
+	}
+}
+
+static void add_listen(FIXTURE_DATA(states) *self, int family, int n)
+{
+	while (n--) {
+		sg_listener(family, 8);
+		self->e.n[TCP_LISTEN][self->f]++;
+	}
+}
+
+static void add_close(FIXTURE_DATA(states) *self, int family, int n)
+{
+	while (n--) {
+		sg_bound(family);
+		self->e.n[TCP_CLOSE][self->f]++;
+	}
+}
+
+static void add_time_wait(FIXTURE_DATA(states) *self, int n)
+{
+	while (n--) {
+		sg_time_wait(self->lfd);
+		self->e.n[TCP_TIME_WAIT][self->f]++;
+	}
+}
+
+static void add_close_wait(FIXTURE_DATA(states) *self, bool orphan, int n)
+{
+	int c;
+
+	while (n--) {
+		sg_close_wait(self->lfd, orphan, &c);
+		self->e.n[TCP_CLOSE_WAIT][self->f]++;
+		self->e.n[TCP_FIN_WAIT2][self->f]++;
+	}
+}
+
+TEST_F(states, listen_only)
+{
+	check_counts(_metadata, &self->e);
+}
+
+TEST_F(states, established)
+{
+	add_established(self, 5);
+	check_counts(_metadata, &self->e);
+}
+
+TEST_F(states, listen)
+{
+	add_listen(self, variant->family, 7);
+	check_counts(_metadata, &self->e);
+}
+
+TEST_F(states, close)
+{
+	add_close(self, variant->family, 4);
+	check_counts(_metadata, &self->e);
+}
+
+TEST_F(states, time_wait)
+{
+	add_time_wait(self, 6);
+	check_counts(_metadata, &self->e);
+}
+
+/* A half-closed client keeps its fd: a full socket in FIN_WAIT2. */
+TEST_F(states, close_wait_and_fin_wait2)
+{
+	add_close_wait(self, false, 3);
+	check_counts(_metadata, &self->e);
+}
+
+/* A closed client lives on as a timewait socket in substate FIN_WAIT2. */
+TEST_F(states, orphaned_fin_wait2)
+{
+	add_close_wait(self, true, 3);
+	check_counts(_metadata, &self->e);
+}
+
+TEST_F(states, mixed)
+{
+	add_established(self, 4);
+	add_listen(self, variant->family, 2);
+	add_close(self, variant->family, 3);
+	add_time_wait(self, 5);
+	add_close_wait(self, false, 2);
+	add_close_wait(self, true, 1);
+	check_counts(_metadata, &self->e);
+}
+
+/* Reads the TIME_WAIT numbers of both files, checked against each other. */
+static void read_tw(struct __test_metadata *_metadata, struct ts_summary *sum,
+		    struct ts_prom *prom)
+{
+	static char text[BUF_SIZE], err[256];
+
+	ASSERT_LT(0, ts_read_file(TCPSTATES_PROC_NET_PATH, text, sizeof(text)));
+	ASSERT_EQ(0, ts_parse_prometheus(text, prom, err, sizeof(err)))
+		TH_LOG("%s", err);
+	ASSERT_LT(0, ts_read_file(TCPSTATES_PROC_PATH, text, sizeof(text)));
+	ASSERT_EQ(0, ts_parse_summary(text, sum, err, sizeof(err)))
+		TH_LOG("%s", err);
+}
+
+TEST_F(states, time_wait_remaining)
+{
+	static struct oracle_counts diag;
+	struct ts_summary s1, s2;
+	struct ts_prom p1, p2;
+	unsigned int i, lo = ~0u, hi = 0;
+
+	add_time_wait(self, 5);
+	ASSERT_EQ(0, oracle_sock_diag(&diag, false));
+	ASSERT_EQ(5, diag.tw_count);
+	for (i = 0; i < diag.tw_count; i++) {
+		lo = diag.tw_ms[i] < lo ? diag.tw_ms[i] : lo;
+		hi = diag.tw_ms[i] > hi ? diag.tw_ms[i] : hi;
+	}
+	read_tw(_metadata, &s1, &p1);
+
+	ASSERT_EQ(5, p1.tw_count);
+	ASSERT_EQ(5, s1.tw_count);
+	/* Within (0, 60] s, and where sock_diag saw them just before. */
+	EXPECT_LT(0, s1.tw_min_ds);
+	EXPECT_GE(600, s1.tw_max_ds);
+	EXPECT_GE(lo / 100 + 1, s1.tw_min_ds);
+	EXPECT_LE(lo / 100 - 20, s1.tw_min_ds);
+	EXPECT_GE(hi / 100 + 1, s1.tw_max_ds);
+	EXPECT_LE(s1.tw_min_ds, s1.tw_mean_ds);
+	EXPECT_LE(s1.tw_mean_ds, s1.tw_max_ds);
+	EXPECT_LT(0.0, p1.tw_sum);
+	EXPECT_GE(5 * 60.0, p1.tw_sum);
+	/* _sum agrees with the mean, to the text's 0.1 s truncation. */
+	EXPECT_GE(p1.tw_sum / 5, s1.tw_mean_ds / 10.0 - 0.5);
+	EXPECT_LE(p1.tw_sum / 5, s1.tw_mean_ds / 10.0 + 0.5);
+	/* All fresh: in (50, 60], cumulative from le="60" on. */
+	EXPECT_EQ(0, p1.tw_bucket[TCPSTATES_TW_NBOUNDS - 2]);
+	EXPECT_EQ(5, p1.tw_bucket[TCPSTATES_TW_NBOUNDS - 1]);
+	EXPECT_EQ(5, s1.tw_hist[TCPSTATES_TW_NBOUNDS - 1]);
+
+	sleep(2);
+	read_tw(_metadata, &s2, &p2);
+	EXPECT_LT(s2.tw_max_ds, s1.tw_max_ds);
+	EXPECT_LT(s2.tw_min_ds, s1.tw_min_ds);
+	EXPECT_LT(p2.tw_sum, p1.tw_sum - 5 * 1.5);
+}
+
+TEST_HARNESS_MAIN

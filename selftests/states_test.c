@@ -8,12 +8,15 @@
  * sock_diag and /proc/net/tcp{,6} to agree with them exactly.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <netinet/tcp.h>
 
 #include "kselftest_harness.h"
@@ -285,6 +288,191 @@ TEST_F(states, time_wait_remaining)
 	EXPECT_LT(s2.tw_max_ds, s1.tw_max_ds);
 	EXPECT_LT(s2.tw_min_ds, s1.tw_min_ds);
 	EXPECT_LT(p2.tw_sum, p1.tw_sum - 5 * 1.5);
+}
+
+/* --- namespaces -------------------------------------------------------- */
+
+static void pipe_msg(int fd, bool send)
+{
+	char c = 'x';
+
+	if (send ? write(fd, &c, 1) != 1 : read(fd, &c, 1) != 1)
+		exit(2);
+}
+
+/*
+ * Two namespaces with different mixes, both alive at once: each sees
+ * exactly its own sockets.
+ */
+TEST(namespaces_see_only_their_own)
+{
+	struct expect a = { 0 }, b = { 0 };
+	int up[2], down[2], status, lfd, c, s, i;
+	pid_t pid;
+
+	sg_new_netns();
+	sg_sysctl("net/ipv4/tcp_tw_reuse", "0");
+	lfd = sg_listener(AF_INET, 64);
+	for (i = 0; i < 3; i++)
+		sg_pair(lfd, &c, &s);
+	a.n[TCP_LISTEN][0] = 1;
+	a.n[TCP_ESTABLISHED][0] = 6;
+	ASSERT_EQ(0, pipe(up));
+	ASSERT_EQ(0, pipe(down));
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		sg_new_netns();
+		sg_sysctl("net/ipv4/tcp_tw_reuse", "0");
+		lfd = sg_listener(AF_INET6, 64);
+		sg_listener(AF_INET6, 8);
+		sg_bound(AF_INET);
+		sg_time_wait(lfd);
+		b.n[TCP_LISTEN][1] = 2;
+		b.n[TCP_CLOSE][0] = 1;
+		b.n[TCP_TIME_WAIT][1] = 1;
+		check_counts(_metadata, &b);
+		pipe_msg(up[1], true);
+		pipe_msg(down[0], false);
+		_exit(_metadata->exit_code);
+	}
+	pipe_msg(up[0], false);
+	check_counts(_metadata, &a);
+	pipe_msg(down[1], true);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		TH_LOG("the second namespace saw other counts");
+}
+
+static long read_long(const char *path)
+{
+	char buf[64];
+
+	if (ts_read_file(path, buf, sizeof(buf)) <= 0)
+		return -1;
+	return strtol(buf, NULL, 10);
+}
+
+/*
+ * A namespace created while tcp_child_ehash_entries is set has its own
+ * established hash (and a TIME_WAIT limit of half its size).
+ */
+TEST(namespace_with_own_established_hash)
+{
+	static char text[BUF_SIZE], err[256];
+	struct expect e = { 0 };
+	struct ts_prom prom;
+	int lfd, c, s, i;
+
+	sg_new_netns();
+	sg_sysctl("net/ipv4/tcp_child_ehash_entries", "128");
+	sg_new_netns();
+	ASSERT_EQ(128, read_long("/proc/sys/net/ipv4/tcp_ehash_entries"));
+	sg_sysctl("net/ipv4/tcp_tw_reuse", "0");
+
+	lfd = sg_listener(AF_INET6, 64);
+	for (i = 0; i < 3; i++)
+		sg_pair(lfd, &c, &s);
+	for (i = 0; i < 4; i++)
+		sg_time_wait(lfd);
+	sg_close_wait(lfd, true, &c);
+	e.n[TCP_LISTEN][1] = 1;
+	e.n[TCP_ESTABLISHED][1] = 6;
+	e.n[TCP_TIME_WAIT][1] = 4;
+	e.n[TCP_CLOSE_WAIT][1] = 1;
+	e.n[TCP_FIN_WAIT2][1] = 1;
+	check_counts(_metadata, &e);
+
+	ASSERT_LT(0, ts_read_file(TCPSTATES_PROC_NET_PATH, text, sizeof(text)));
+	ASSERT_EQ(0, ts_parse_prometheus(text, &prom, err, sizeof(err)));
+	EXPECT_EQ(64, prom.tw_limit);
+	EXPECT_EQ(read_long("/proc/sys/net/ipv4/tcp_max_tw_buckets"), prom.tw_limit);
+	EXPECT_EQ(5, prom.tw_in_use);	/* 4 TIME_WAIT + 1 FIN_WAIT2 */
+}
+
+static void send_fds(int sock, const int *fds, int n)
+{
+	char cbuf[CMSG_SPACE(2 * sizeof(int))] = { 0 }, c = 'f';
+	struct iovec iov = { &c, 1 };
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = cbuf, .msg_controllen = CMSG_SPACE(n * sizeof(int)),
+	};
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
+
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(n * sizeof(int));
+	memcpy(CMSG_DATA(cm), fds, n * sizeof(int));
+	if (sendmsg(sock, &msg, 0) != 1)
+		exit(2);
+}
+
+static int recv_fds(int sock, int *fds, int n)
+{
+	char cbuf[CMSG_SPACE(2 * sizeof(int))], c;
+	struct iovec iov = { &c, 1 };
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+	};
+	struct cmsghdr *cm;
+
+	if (recvmsg(sock, &msg, 0) != 1)
+		return -1;
+	cm = CMSG_FIRSTHDR(&msg);
+	if (!cm || cm->cmsg_type != SCM_RIGHTS)
+		return -1;
+	memcpy(fds, CMSG_DATA(cm), n * sizeof(int));
+	return 0;
+}
+
+/*
+ * Files opened in a namespace whose last process has exited: the open
+ * files keep the namespace, so the first read walks it, empty now.
+ */
+TEST(files_outlive_the_namespace_processes)
+{
+	static char text[BUF_SIZE], err[256];
+	struct ts_summary sum;
+	struct ts_prom prom;
+	int sp[2], fds[2], status;
+	struct stat own;
+	ssize_t n;
+	pid_t pid;
+
+	ASSERT_EQ(0, stat("/proc/self/ns/net", &own));
+	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_DGRAM, 0, sp));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		sg_new_netns();
+		sg_listener(AF_INET, 8);
+		fds[0] = open(TCPSTATES_PROC_PATH, O_RDONLY);
+		fds[1] = open(TCPSTATES_PROC_NET_PATH, O_RDONLY);
+		if (fds[0] < 0 || fds[1] < 0)
+			_exit(3);
+		send_fds(sp[1], fds, 2);
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_EQ(0, WEXITSTATUS(status));
+	ASSERT_EQ(0, recv_fds(sp[0], fds, 2));
+
+	n = read(fds[0], text, sizeof(text) - 1);
+	ASSERT_LT(0, n);
+	text[n] = '\0';
+	ASSERT_EQ(0, ts_parse_summary(text, &sum, err, sizeof(err))) TH_LOG("%s", err);
+	EXPECT_NE(own.st_ino, sum.netns);
+	EXPECT_EQ(0, sum.sockets[TCP_LISTEN][0]);
+	n = read(fds[1], text, sizeof(text) - 1);
+	ASSERT_LT(0, n);
+	text[n] = '\0';
+	ASSERT_EQ(0, ts_parse_prometheus(text, &prom, err, sizeof(err))) TH_LOG("%s", err);
+	EXPECT_EQ(0, prom.sockets[TCP_LISTEN][0]);
+	close(fds[0]);
+	close(fds[1]);
 }
 
 TEST_HARNESS_MAIN

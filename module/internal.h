@@ -46,6 +46,7 @@ struct tcpstates_snapshot {
 };
 
 /* stats.c */
+extern const unsigned int tcpstates_tw_bounds_s[TCPSTATES_TW_NBOUNDS];
 void tcpstates_tally_init(struct tcpstates_tally *t);
 void tcpstates_tally_merge(struct tcpstates_tally *dst,
 			   const struct tcpstates_tally *src);

@@ -9,7 +9,6 @@
 
 static const char *const state_labels[TCPSTATES_NSTATES] = TCPSTATES_STATE_LABELS;
 static const char *const family_labels[TCPSTATES_NFAMILIES] = TCPSTATES_FAMILY_LABELS;
-static const unsigned int tw_bounds_s[TCPSTATES_TW_NBOUNDS] = TCPSTATES_TW_BOUNDS;
 
 static void put_family(struct seq_file *seq, const char *name,
 		       const char *type, const char *help)
@@ -41,7 +40,8 @@ static void show_tw_histogram(struct seq_file *seq,
 	for (i = 0; i < TCPSTATES_TW_NBOUNDS; i++) {
 		cumulative += tw->hist[i];
 		seq_printf(seq, "%s_bucket{le=\"%u\"} %llu\n",
-			   TCPSTATES_M_TW_REMAIN, tw_bounds_s[i], cumulative);
+			   TCPSTATES_M_TW_REMAIN, tcpstates_tw_bounds_s[i],
+			   cumulative);
 	}
 	seq_printf(seq, "%s_bucket{le=\"+Inf\"} %llu\n", TCPSTATES_M_TW_REMAIN,
 		   tw->count);

@@ -9,7 +9,7 @@
 
 #include "internal.h"
 
-static const unsigned int tw_bounds_s[TCPSTATES_TW_NBOUNDS] = TCPSTATES_TW_BOUNDS;
+const unsigned int tcpstates_tw_bounds_s[TCPSTATES_TW_NBOUNDS] = TCPSTATES_TW_BOUNDS;
 
 void tcpstates_tally_init(struct tcpstates_tally *t)
 {
@@ -22,7 +22,7 @@ static unsigned int tw_bucket(u32 remaining_ms)
 	unsigned int i;
 
 	for (i = 0; i < TCPSTATES_TW_NBOUNDS; i++)
-		if (remaining_ms <= tw_bounds_s[i] * MSEC_PER_SEC)
+		if (remaining_ms <= tcpstates_tw_bounds_s[i] * MSEC_PER_SEC)
 			break;
 	return i;
 }

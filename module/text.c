@@ -20,7 +20,6 @@
 enum { EN, ZH, NTEXT_LANGS };
 
 static const char *const state_names[TCPSTATES_NSTATES] = TCPSTATES_STATE_NAMES;
-static const unsigned int tw_bounds_s[TCPSTATES_TW_NBOUNDS] = TCPSTATES_TW_BOUNDS;
 
 static const char *const state_desc[TCPSTATES_NSTATES][NTEXT_LANGS] = {
 	[TCP_ESTABLISHED] = {
@@ -301,10 +300,10 @@ static void show_tw_histogram(struct seq_file *seq,
 
 	put_label(seq, tw_hist_label[0][l]);
 	for (i = 0; i < TCPSTATES_TW_NBOUNDS; i++) {
-		snprintf(bound, sizeof(bound), "<=%u", tw_bounds_s[i]);
+		snprintf(bound, sizeof(bound), "<=%u", tcpstates_tw_bounds_s[i]);
 		seq_printf(seq, " %6s", bound);
 	}
-	snprintf(bound, sizeof(bound), ">%u", tw_bounds_s[i - 1]);
+	snprintf(bound, sizeof(bound), ">%u", tcpstates_tw_bounds_s[i - 1]);
 	seq_printf(seq, " %6s\n", bound);
 
 	put_label(seq, tw_hist_label[1][l]);

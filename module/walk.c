@@ -132,25 +132,9 @@ restart:
 		goto restart;
 }
 
-static void walk_ehash(struct inet_hashinfo *h, const struct net *net,
-		       struct tcpstates_tally *total)
+static bool ehash_bucket_empty(struct inet_hashinfo *h, unsigned int slot)
 {
-	struct tcpstates_tally bucket;
-	unsigned int slot = 0, n;
-
-	while (slot <= h->ehash_mask) {
-		rcu_read_lock();
-		for (n = 0; n < TCPSTATES_RCU_BATCH && slot <= h->ehash_mask;
-		     n++, slot++) {
-			/* Most buckets are empty: skip them cheaply. */
-			if (hlist_nulls_empty(&h->ehash[slot].chain))
-				continue;
-			walk_ehash_bucket(h, slot, net, &bucket);
-			tcpstates_tally_merge(total, &bucket);
-		}
-		rcu_read_unlock();
-		cond_resched();
-	}
+	return hlist_nulls_empty(&h->ehash[slot].chain);
 }
 
 /*
@@ -181,24 +165,56 @@ restart:
 		goto restart;
 }
 
-static void walk_lhash2(struct inet_hashinfo *h, const struct net *net,
-			struct tcpstates_tally *total)
+static bool lhash2_bucket_empty(struct inet_hashinfo *h, unsigned int slot)
+{
+	return hlist_nulls_empty(&h->lhash2[slot].nulls_head);
+}
+
+/*
+ * Walks the @nslots buckets of a table read under RCU, a batch per
+ * read-side section. Always inlined, so both callbacks are direct calls.
+ */
+static __always_inline void
+walk_rcu_table(struct inet_hashinfo *h, unsigned int nslots,
+	       const struct net *net, struct tcpstates_tally *total,
+	       bool (*empty)(struct inet_hashinfo *h, unsigned int slot),
+	       void (*walk_bucket)(struct inet_hashinfo *h, unsigned int slot,
+				   const struct net *net,
+				   struct tcpstates_tally *t))
 {
 	struct tcpstates_tally bucket;
 	unsigned int slot = 0, n;
 
-	while (slot <= h->lhash2_mask) {
+	while (slot < nslots) {
 		rcu_read_lock();
-		for (n = 0; n < TCPSTATES_RCU_BATCH && slot <= h->lhash2_mask;
+		for (n = 0; n < TCPSTATES_RCU_BATCH && slot < nslots;
 		     n++, slot++) {
-			if (hlist_nulls_empty(&h->lhash2[slot].nulls_head))
+			/* Most buckets are empty: skip them with one load. */
+			if (empty(h, slot))
 				continue;
-			walk_lhash2_bucket(h, slot, net, &bucket);
+			walk_bucket(h, slot, net, &bucket);
 			tcpstates_tally_merge(total, &bucket);
 		}
 		rcu_read_unlock();
 		cond_resched();
 	}
+}
+
+/* Each has a bucket tally on its stack: keep them out of one frame. */
+static noinline_for_stack void walk_ehash(struct inet_hashinfo *h,
+					  const struct net *net,
+					  struct tcpstates_tally *total)
+{
+	walk_rcu_table(h, h->ehash_mask + 1, net, total, ehash_bucket_empty,
+		       walk_ehash_bucket);
+}
+
+static noinline_for_stack void walk_lhash2(struct inet_hashinfo *h,
+					   const struct net *net,
+					   struct tcpstates_tally *total)
+{
+	walk_rcu_table(h, h->lhash2_mask + 1, net, total, lhash2_bucket_empty,
+		       walk_lhash2_bucket);
 }
 
 /*

@@ -26,7 +26,10 @@ if [ "$(id -u)" -ne 0 ] || [ ! -r "${TCPSTATES_KO:-}" ]; then
 fi
 
 echo "TAP version 13"
-echo "1..5"
+echo "1..6"
+
+grep -q '^tcpstates ' /proc/modules && test -r /proc/tcpstates
+result $? "unload.loaded_with_files"
 
 readers=""
 for i in 1 2 3 4; do

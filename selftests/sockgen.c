@@ -13,6 +13,7 @@
 #include <net/if.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -77,18 +78,27 @@ int sg_listener(int family, int backlog)
 	return fd;
 }
 
-void sg_pair(int lfd, int *client, int *server)
+/* Opens a connection to lfd's address; returns the client's fd. */
+static int sg_connect(int lfd, bool nonblock)
 {
 	struct sockaddr_storage ss;
 	socklen_t len = sizeof(ss);
+	int fd;
 
 	if (getsockname(lfd, (struct sockaddr *)&ss, &len))
 		die("getsockname");
-	*client = socket(ss.ss_family, SOCK_STREAM, 0);
-	if (*client < 0)
+	fd = socket(ss.ss_family, SOCK_STREAM | (nonblock ? SOCK_NONBLOCK : 0), 0);
+	if (fd < 0)
 		die("socket");
-	if (connect(*client, (struct sockaddr *)&ss, len))
+	if (connect(fd, (struct sockaddr *)&ss, len) &&
+	    !(nonblock && errno == EINPROGRESS))
 		die("connect");
+	return fd;
+}
+
+void sg_pair(int lfd, int *client, int *server)
+{
+	*client = sg_connect(lfd, false);
 	*server = accept(lfd, NULL, NULL);
 	if (*server < 0)
 		die("accept");
@@ -161,6 +171,45 @@ int sg_close_wait(int lfd, bool orphan, int *client)
 	}
 	*client = c;
 	return s;
+}
+
+int sg_defer_listener(int family)
+{
+	int fd = sg_bound(family), secs = 60;
+
+	if (setsockopt(fd, IPPROTO_TCP, TCP_DEFER_ACCEPT, &secs, sizeof(secs)))
+		die("TCP_DEFER_ACCEPT");
+	if (listen(fd, 64))
+		die("listen");
+	return fd;
+}
+
+int sg_syn_recv(int defer_lfd)
+{
+	/* connect() returns on the SYN-ACK; the server sits on the ACK. */
+	return sg_connect(defer_lfd, false);
+}
+
+int sg_full_listener(int family)
+{
+	struct pollfd pfd;
+	int lfd = sg_listener(family, 0);
+
+	sg_connect(lfd, false);
+	/* Full once the filler's ACK has made it a queued connection. */
+	pfd.fd = lfd;
+	pfd.events = POLLIN;
+	if (poll(&pfd, 1, 5000) != 1)
+		die("filler connection never queued");
+	return lfd;
+}
+
+int sg_syn_sent(int full_lfd)
+{
+	int fd = sg_connect(full_lfd, true);
+
+	wait_state(fd, TCP_SYN_SENT);
+	return fd;
 }
 
 void sg_raise_fd_limit(void)

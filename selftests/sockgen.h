@@ -29,6 +29,23 @@ void sg_time_wait(int lfd);
  */
 int sg_close_wait(int lfd, bool orphan, int *client);
 
+/*
+ * A listener with TCP_DEFER_ACCEPT: it drops a client's bare ACK and keeps
+ * the request socket (SYN_RECV) until data arrives. sg_syn_recv() makes
+ * such a handshake; the client is ESTABLISHED. Returns the client's fd.
+ */
+int sg_defer_listener(int family);
+int sg_syn_recv(int defer_lfd);
+
+/*
+ * A listener whose accept queue is full: backlog 0 and one connection
+ * nobody accepts (two ESTABLISHED sockets). sg_syn_sent() then connects
+ * without blocking; the listener drops its SYNs, so the client stays in
+ * SYN_SENT. Returns the client's fd.
+ */
+int sg_full_listener(int family);
+int sg_syn_sent(int full_lfd);
+
 /* Lets the process keep many sockets open. */
 void sg_raise_fd_limit(void);
 

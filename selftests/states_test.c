@@ -179,6 +179,30 @@ static void add_close_wait(FIXTURE_DATA(states) *self, bool orphan, int n)
 	}
 }
 
+static void add_syn_recv(FIXTURE_DATA(states) *self, int family, int n)
+{
+	int lfd = sg_defer_listener(family);
+
+	self->e.n[TCP_LISTEN][self->f]++;
+	while (n--) {
+		sg_syn_recv(lfd);
+		self->e.n[TCP_SYN_RECV][self->f]++;
+		self->e.n[TCP_ESTABLISHED][self->f]++;
+	}
+}
+
+static void add_syn_sent(FIXTURE_DATA(states) *self, int family, int n)
+{
+	int lfd = sg_full_listener(family);
+
+	self->e.n[TCP_LISTEN][self->f]++;
+	self->e.n[TCP_ESTABLISHED][self->f] += 2;	/* the queued filler */
+	while (n--) {
+		sg_syn_sent(lfd);
+		self->e.n[TCP_SYN_SENT][self->f]++;
+	}
+}
+
 TEST_F(states, listen_only)
 {
 	check_counts(_metadata, &self->e);
@@ -208,6 +232,19 @@ TEST_F(states, time_wait)
 	check_counts(_metadata, &self->e);
 }
 
+/* Request sockets count as SYN_RECV. */
+TEST_F(states, syn_recv)
+{
+	add_syn_recv(self, variant->family, 4);
+	check_counts(_metadata, &self->e);
+}
+
+TEST_F(states, syn_sent)
+{
+	add_syn_sent(self, variant->family, 3);
+	check_counts(_metadata, &self->e);
+}
+
 /* A half-closed client keeps its fd: a full socket in FIN_WAIT2. */
 TEST_F(states, close_wait_and_fin_wait2)
 {
@@ -230,6 +267,8 @@ TEST_F(states, mixed)
 	add_time_wait(self, 5);
 	add_close_wait(self, false, 2);
 	add_close_wait(self, true, 1);
+	add_syn_recv(self, variant->family, 2);
+	add_syn_sent(self, variant->family, 2);
 	check_counts(_metadata, &self->e);
 }
 

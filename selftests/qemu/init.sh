@@ -55,6 +55,23 @@ tap_result() { # STATUS(0=ok) DESCRIPTION
 	fi
 }
 
+# /proc/net/tcpstates of a namespace with sockets in several states, for
+# the host to check with promtool.
+dump_metrics_sample() {
+	unshare -n sh -c '
+		ip link set lo up
+		/kselftest/tcpstates/tcpgen -l 1 -e 2 -t 2 -w 1 -c 1 \
+			> /tmp/tcpgen.out &
+		for i in $(seq 100); do
+			grep -q ready /tmp/tcpgen.out && break
+			sleep 0.1
+		done
+		echo "# metrics-begin"
+		cat /proc/net/tcpstates
+		echo "# metrics-end"
+		kill $!'
+}
+
 run_check() {
 	echo "# guest: $(uname -r) $(nproc) cpus"
 	insmod "$KO"
@@ -69,6 +86,8 @@ run_check() {
 		. /kselftest/kselftest/runner.sh
 		run_many $(cat /kselftest/tcpstates/run_order)
 	)
+
+	dump_metrics_sample
 
 	rmmod tcpstates
 	tap_result $? "2 guest: rmmod tcpstates"

@@ -76,6 +76,29 @@ prepare_ksrc() {
 	echo "$pkg $ver" > "$KSRC/stamp"
 }
 
+# promtool, from Debian's prometheus package, unpacked (never installed:
+# that package would bring a server) into $CACHE/promtool.
+PROMTOOL=$CACHE/promtool/usr/bin/promtool
+prepare_promtool() {
+	local pkg=prometheus ver deb dir=$CACHE/promtool
+
+	ver=$(apt-cache show --no-all-versions $pkg 2>/dev/null |
+		awk '/^Version:/ { print $2; exit }')
+	if [ -x "$PROMTOOL" ] && { [ -z "$ver" ] ||
+	   [ "$(cat "$dir/stamp")" = "$pkg $ver" ]; }; then
+		return 0
+	fi
+	[ -n "$ver" ] || die "$pkg unknown to apt (run apt-get update)"
+	log "extracting promtool from $pkg $ver"
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	(cd "$dir" && apt-get download -qq $pkg 2>&1 | grep -v unsandboxed >&2 || true)
+	deb=$(ls "$dir"/${pkg}_*.deb) || die "could not download $pkg"
+	dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$dir" ./usr/bin/promtool
+	rm -f "$deb"
+	echo "$pkg $ver" > "$dir/stamp"
+}
+
 # --- builds ---------------------------------------------------------------
 
 kdir_of() { echo "$1/root/usr/src/linux-headers-$(basename "$1")"; }
@@ -241,9 +264,9 @@ tap() { # ok|notok|skip DESCRIPTION [DIAGNOSTIC_FILE]
 # results; lines nested once ("# ok N ...") are the programs' own tests.
 guest_records() { # RESULTS_LOG
 	tr -d '\r' < "$1" | awk '
-	/^# dmesg-begin$/ { indmesg = 1; next }
-	/^# dmesg-end$/   { indmesg = 0; next }
-	indmesg { next }
+	/^# (dmesg|metrics)-begin$/ { skip = 1; next }
+	/^# (dmesg|metrics)-end$/   { skip = 0; next }
+	skip { next }
 	/^# selftests: [^ ]+: [^ ]+$/ { prog = $4 ": " }
 	function emit(status, desc, nested) {
 		if (nested) desc = prog desc
@@ -269,6 +292,20 @@ report_guest() { # LABEL RUN_DIR
 		printf '%s' "$diag" | tr '\037' '\n' | tail -n 40 > "$f"
 		tap "$status" "$1 $desc" "$f"
 	done < <(guest_records "$2/results.log")
+}
+
+# Prometheus' own linter on the guest's sample of /proc/net/tcpstates.
+check_metrics_sample() { # LABEL RUN_DIR
+	local f=$2/metrics.txt
+	tr -d '\r' < "$2/results.log" |
+		sed -n '/^# metrics-begin$/,/^# metrics-end$/p' | sed '1d;$d' > "$f"
+	if [ -s "$f" ] && "$PROMTOOL" check metrics < "$f" > "$2/promtool.log" 2>&1; then
+		tap ok "$1 promtool check metrics accepts /proc/net/tcpstates"
+	else
+		cat "$f" >> "$2/promtool.log"
+		tap notok "$1 promtool check metrics accepts /proc/net/tcpstates" \
+			"$2/promtool.log"
+	fi
 }
 
 # The guest's dmesg dump plus the console capture, scanned for splats.
@@ -335,12 +372,14 @@ check_one() { # SERIES SELFTEST_BUILD
 		  tail -n 40 "$run/console.log"; } > "$run/diag.txt"
 		tap notok "$label guest ran to completion (qemu exit $rc)" "$run/diag.txt"
 	fi
+	check_metrics_sample "$label" "$run"
 	check_kernel_log "$label" "$run"
 }
 
 cmd_check() {
 	local series t0=$SECONDS
 	prepare_ksrc
+	prepare_promtool
 	echo "TAP version 13"
 	if ! build_selftests "$CACHE/selftests"; then
 		tap notok "build the selftests"

@@ -28,17 +28,13 @@ case "$series" in
 *)       die "unknown kernel series '$series' (known: 6.1 6.1-rt 6.12 6.12-rt)" ;;
 esac
 
-# Version of a package as the package lists know it now, or nothing.
-candidate_version() {
-	apt-cache show --no-all-versions "$1" 2>/dev/null |
-		awk '/^Version:/ { print $2; exit }'
-}
+. "$(dirname "$0")/lib.sh"
 
 # The header package depends on its -common(-rt) headers and its kbuild
 # package; read their names from there rather than guessing the scheme.
 header_deps() {
 	apt-cache show --no-all-versions "linux-headers-$1" 2>/dev/null |
-		awk '/^Depends:/ { sub(/^Depends: /, ""); print; exit }' |
+		awk '/^Depends:/ && !d { d = $0 } END { sub(/^Depends: /, "", d); print d }' |
 		tr ',' '\n' | sed 's/^ *//; s/ .*//; s/|.*//' |
 		grep -E '^linux-(headers-.*-common(-rt)?|kbuild-.*)$'
 }
@@ -63,7 +59,7 @@ fi
 
 release=${image#linux-image-}
 release=${release%-unsigned}
-version=$(candidate_version "$image")
+version=$(pkg_version "$image")
 dir=$cache/kernels/$release
 stamp="$image $version"
 

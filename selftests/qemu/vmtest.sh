@@ -36,6 +36,8 @@ SPLAT_RE+='|hard LOCKUP|lockdep|possible circular locking|possible recursive loc
 SPLAT_RE+='|KASAN|UBSAN|blocked for more than|Unable to handle|list_(add|del) corruption'
 SPLAT_RE+='|refcount_t:|Voluntary context switch within RCU'
 
+. "$qemu_dir/lib.sh"
+
 log() { echo "vmtest: $*" >&2; }
 die() { log "$*"; exit 1; }
 
@@ -55,8 +57,7 @@ prepare_ksrc() {
 		scripts/const_structs.checkpatch
 	)
 
-	ver=$(apt-cache show --no-all-versions $pkg 2>/dev/null |
-		awk '/^Version:/ { print $2; exit }')
+	ver=$(pkg_version $pkg)
 	if [ -f "$KSRC/stamp" ] && { [ -z "$ver" ] ||
 	   [ "$(cat "$KSRC/stamp")" = "$pkg $ver" ]; }; then
 		return 0
@@ -82,8 +83,7 @@ PROMTOOL=$CACHE/promtool/usr/bin/promtool
 prepare_promtool() {
 	local pkg=prometheus ver deb dir=$CACHE/promtool
 
-	ver=$(apt-cache show --no-all-versions $pkg 2>/dev/null |
-		awk '/^Version:/ { print $2; exit }')
+	ver=$(pkg_version $pkg)
 	if [ -x "$PROMTOOL" ] && { [ -z "$ver" ] ||
 	   [ "$(cat "$dir/stamp")" = "$pkg $ver" ]; }; then
 		return 0

@@ -1,0 +1,10 @@
+# SPDX-License-Identifier: GPL-2.0
+# Shell helpers shared by the bench's scripts (sourced, not run).
+
+# Version of a package as the package lists know it now, or nothing.
+# awk reads to the end: exiting early would SIGPIPE apt-cache, which
+# pipefail turns into a failure.
+pkg_version() { # PACKAGE
+	apt-cache show --no-all-versions "$1" 2>/dev/null |
+		awk '/^Version:/ && !v { v = $2 } END { if (v) print v }'
+}

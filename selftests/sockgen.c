@@ -173,6 +173,78 @@ int sg_close_wait(int lfd, bool orphan, int *client)
 	return s;
 }
 
+/* Writes to fd until a write would block: see sg_fin_wait1() in sockgen.h. */
+static void fill_until_blocked(int fd)
+{
+	static char junk[65536];
+	int flags = fcntl(fd, F_GETFL);
+
+	if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK))
+		die("fcntl");
+	while (write(fd, junk, sizeof(junk)) > 0)
+		;
+	if (errno != EAGAIN)
+		die("write");
+	if (fcntl(fd, F_SETFL, flags))
+		die("fcntl");
+}
+
+/* Reads fd until the peer's FIN. */
+static void drain(int fd)
+{
+	static char buf[65536];
+	ssize_t n;
+
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		;
+	if (n < 0)
+		die("read");
+}
+
+void sg_fin_wait1(int lfd)
+{
+	int c, s;
+
+	sg_pair(lfd, &c, &s);
+	fill_until_blocked(c);
+	if (shutdown(c, SHUT_WR))
+		die("shutdown");
+	wait_state(c, TCP_FIN_WAIT1);
+}
+
+void sg_last_ack(int lfd)
+{
+	int c, s;
+
+	sg_pair(lfd, &c, &s);
+	if (shutdown(c, SHUT_WR))
+		die("shutdown");
+	wait_eof(s);
+	wait_state(c, TCP_FIN_WAIT2);
+	fill_until_blocked(s);
+	if (shutdown(s, SHUT_WR))
+		die("shutdown");
+	wait_state(s, TCP_LAST_ACK);
+}
+
+void sg_closing(int lfd)
+{
+	int c, s;
+
+	sg_pair(lfd, &c, &s);
+	fill_until_blocked(c);
+	fill_until_blocked(s);
+	if (shutdown(c, SHUT_WR) || shutdown(s, SHUT_WR))
+		die("shutdown");
+	/*
+	 * The client takes in the server's data and then its FIN, while
+	 * its own FIN still waits behind data the server never reads.
+	 */
+	drain(c);
+	wait_state(c, TCP_CLOSING);
+	wait_state(s, TCP_FIN_WAIT2);
+}
+
 int sg_defer_listener(int family)
 {
 	int fd = sg_bound(family), secs = 60;

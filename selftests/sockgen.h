@@ -30,6 +30,18 @@ void sg_time_wait(int lfd);
 int sg_close_wait(int lfd, bool orphan, int *client);
 
 /*
+ * States reached with a FIN stuck behind unsent data: the peer never
+ * reads, so its receive window closes, the sender's buffer fills, and a
+ * FIN queued after that data cannot leave. Each keeps both fds.
+ *   sg_fin_wait1: client FIN_WAIT1, server ESTABLISHED
+ *   sg_last_ack:  server LAST_ACK, client FIN_WAIT2
+ *   sg_closing:   client CLOSING, server FIN_WAIT2
+ */
+void sg_fin_wait1(int lfd);
+void sg_last_ack(int lfd);
+void sg_closing(int lfd);
+
+/*
  * A listener with TCP_DEFER_ACCEPT: it drops a client's bare ACK and keeps
  * the request socket (SYN_RECV) until data arrives. sg_syn_recv() makes
  * such a handshake; the client is ESTABLISHED. Returns the client's fd.

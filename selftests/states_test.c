@@ -203,6 +203,33 @@ static void add_syn_sent(FIXTURE_DATA(states) *self, int family, int n)
 	}
 }
 
+static void add_fin_wait1(FIXTURE_DATA(states) *self, int n)
+{
+	while (n--) {
+		sg_fin_wait1(self->lfd);
+		self->e.n[TCP_FIN_WAIT1][self->f]++;
+		self->e.n[TCP_ESTABLISHED][self->f]++;
+	}
+}
+
+static void add_last_ack(FIXTURE_DATA(states) *self, int n)
+{
+	while (n--) {
+		sg_last_ack(self->lfd);
+		self->e.n[TCP_LAST_ACK][self->f]++;
+		self->e.n[TCP_FIN_WAIT2][self->f]++;
+	}
+}
+
+static void add_closing(FIXTURE_DATA(states) *self, int n)
+{
+	while (n--) {
+		sg_closing(self->lfd);
+		self->e.n[TCP_CLOSING][self->f]++;
+		self->e.n[TCP_FIN_WAIT2][self->f]++;
+	}
+}
+
 TEST_F(states, listen_only)
 {
 	check_counts(_metadata, &self->e);
@@ -245,6 +272,24 @@ TEST_F(states, syn_sent)
 	check_counts(_metadata, &self->e);
 }
 
+TEST_F(states, fin_wait1)
+{
+	add_fin_wait1(self, 2);
+	check_counts(_metadata, &self->e);
+}
+
+TEST_F(states, last_ack)
+{
+	add_last_ack(self, 2);
+	check_counts(_metadata, &self->e);
+}
+
+TEST_F(states, closing)
+{
+	add_closing(self, 2);
+	check_counts(_metadata, &self->e);
+}
+
 /* A half-closed client keeps its fd: a full socket in FIN_WAIT2. */
 TEST_F(states, close_wait_and_fin_wait2)
 {
@@ -269,6 +314,9 @@ TEST_F(states, mixed)
 	add_close_wait(self, true, 1);
 	add_syn_recv(self, variant->family, 2);
 	add_syn_sent(self, variant->family, 2);
+	add_fin_wait1(self, 1);
+	add_last_ack(self, 1);
+	add_closing(self, 1);
 	check_counts(_metadata, &self->e);
 }
 

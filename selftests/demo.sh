@@ -15,8 +15,9 @@ start_gen() { # ARGS...
 	done
 }
 
-start_gen -l 2 -e 5 -t 8 -w 3 -c 1
-start_gen -6 -l 1 -e 2 -t 4
+start_gen listen=2 established=10 time_wait=8 close_wait=3 close=1 \
+	syn_recv=2 syn_sent=1 fin_wait1=1 last_ack=1 closing=1
+start_gen -6 listen=1 established=4 time_wait=4
 
 echo
 echo "\$ cat /proc/tcpstates"

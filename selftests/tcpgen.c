@@ -1,63 +1,103 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * tcpgen: put an exact number of loopback TCP sockets into chosen states and
+ * tcpgen: put exact numbers of loopback TCP sockets into chosen states and
  * hold them there until killed. Prints "ready" on stdout once every socket
- * is in place.
+ * is in place. How each state is reached is described in sockgen.h.
  *
- *   tcpgen [-6] [-l N] [-e N] [-t N] [-w N] [-c N]
- *     -6    IPv6 (::1) instead of IPv4 (127.0.0.1)
- *     -l N  N extra listeners (LISTEN)
- *     -e N  N connected pairs (2N ESTABLISHED)
- *     -t N  N connections closed client first (N TIME_WAIT on the client)
- *     -w N  N connections whose client closed (N CLOSE_WAIT on the server,
- *           N orphaned FIN_WAIT2 on the client)
- *     -c N  N sockets bound but neither listening nor connected (CLOSE)
+ *   tcpgen [-6] STATE=N ...
  *
- * One more listener serves the connections; it counts as LISTEN too
- * whenever -e, -t or -w is non-zero.
+ * STATE is one of the names below, in lower case. Each N asks for N
+ * sockets in that state, plus the peers the technique needs:
+ *   established=N  N/2 connected pairs (N must be even)
+ *   syn_sent=N     N clients; a full listener and its queued pair besides
+ *   syn_recv=N     N request sockets; N ESTABLISHED clients besides
+ *   fin_wait1=N    N clients; N ESTABLISHED servers besides
+ *   fin_wait2=N    N orphaned clients; N CLOSE_WAIT servers besides
+ *   time_wait=N    N clients; their servers are gone
+ *   close=N        N bound sockets
+ *   close_wait=N   N servers; N orphaned FIN_WAIT2 clients besides
+ *   last_ack=N     N servers; N FIN_WAIT2 clients besides
+ *   listen=N       N listeners
+ *   closing=N      N clients; N FIN_WAIT2 servers besides
+ * Connections go through one more listener, which counts as LISTEN.
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include "sockgen.h"
 
+static int family = AF_INET;
+static int lfd = -1;
+
+static int conn_listener(void)
+{
+	if (lfd < 0)
+		lfd = sg_listener(family, 4096);
+	return lfd;
+}
+
+static void make(const char *state, long n)
+{
+	int c, s, l;
+
+	if (!strcmp(state, "listen")) {
+		while (n--)
+			sg_listener(family, 16);
+	} else if (!strcmp(state, "close")) {
+		while (n--)
+			sg_bound(family);
+	} else if (!strcmp(state, "established")) {
+		for (; n > 0; n -= 2)
+			sg_pair(conn_listener(), &c, &s);
+	} else if (!strcmp(state, "syn_sent")) {
+		for (l = sg_full_listener(family); n--;)
+			sg_syn_sent(l);
+	} else if (!strcmp(state, "syn_recv")) {
+		for (l = sg_defer_listener(family); n--;)
+			sg_syn_recv(l);
+	} else if (!strcmp(state, "fin_wait1")) {
+		while (n--)
+			sg_fin_wait1(conn_listener());
+	} else if (!strcmp(state, "fin_wait2") ||
+		   !strcmp(state, "close_wait")) {
+		while (n--)
+			sg_close_wait(conn_listener(), true, &c);
+	} else if (!strcmp(state, "time_wait")) {
+		while (n--)
+			sg_time_wait(conn_listener());
+	} else if (!strcmp(state, "last_ack")) {
+		while (n--)
+			sg_last_ack(conn_listener());
+	} else if (!strcmp(state, "closing")) {
+		while (n--)
+			sg_closing(conn_listener());
+	} else {
+		fprintf(stderr, "tcpgen: unknown state '%s'\n", state);
+		exit(2);
+	}
+}
+
 int main(int argc, char **argv)
 {
-	long listen_n = 0, estab_n = 0, tw_n = 0, cw_n = 0, close_n = 0;
-	int family = AF_INET, lfd = -1, c, s, opt;
-	long i;
+	char state[32];
+	long n;
+	int i;
 
-	while ((opt = getopt(argc, argv, "6l:e:t:w:c:")) != -1) {
-		switch (opt) {
-		case '6': family = AF_INET6; break;
-		case 'l': listen_n = atol(optarg); break;
-		case 'e': estab_n = atol(optarg); break;
-		case 't': tw_n = atol(optarg); break;
-		case 'w': cw_n = atol(optarg); break;
-		case 'c': close_n = atol(optarg); break;
-		default:
-			fprintf(stderr, "usage: %s [-6] [-l N] [-e N] [-t N] [-w N] [-c N]\n",
-				argv[0]);
+	sg_raise_fd_limit();
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-6")) {
+			family = AF_INET6;
+			continue;
+		}
+		if (sscanf(argv[i], "%31[a-z_0-9]=%ld", state, &n) != 2 || n < 0) {
+			fprintf(stderr, "usage: tcpgen [-6] STATE=N ...\n");
 			return 2;
 		}
+		make(state, n);
 	}
-	sg_raise_fd_limit();
-
-	for (i = 0; i < listen_n; i++)
-		sg_listener(family, 16);
-	for (i = 0; i < close_n; i++)
-		sg_bound(family);
-	if (estab_n || tw_n || cw_n)
-		lfd = sg_listener(family, SOMAXCONN);
-	for (i = 0; i < estab_n; i++)
-		sg_pair(lfd, &c, &s);
-	for (i = 0; i < tw_n; i++)
-		sg_time_wait(lfd);
-	for (i = 0; i < cw_n; i++)
-		sg_close_wait(lfd, true, &c);
-
 	printf("ready\n");
 	fflush(stdout);
 	for (;;)

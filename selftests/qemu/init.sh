@@ -60,7 +60,8 @@ tap_result() { # STATUS(0=ok) DESCRIPTION
 dump_metrics_sample() {
 	unshare -n sh -c '
 		ip link set lo up
-		/kselftest/tcpstates/tcpgen -l 1 -e 2 -t 2 -w 1 -c 1 \
+		/kselftest/tcpstates/tcpgen listen=1 established=4 time_wait=2 \
+			close_wait=1 close=1 syn_recv=1 \
 			> /tmp/tcpgen.out &
 		for i in $(seq 100); do
 			grep -q ready /tmp/tcpgen.out && break

@@ -8,10 +8,15 @@ KDIR ?= /lib/modules/$(KERNELRELEASE)/build
 KERNELS ?= 6.1 6.12 6.12-rt
 KERNEL ?= 6.12
 VMTEST := selftests/qemu/vmtest.sh
+VERSION := $(shell cat VERSION)
+DKMS_SRC := /usr/src/tcpstates-$(VERSION)
+# What DKMS and the Debian package ship: the module's sources, no tests.
+DIST_FILES := Kbuild Makefile VERSION module include
 
 export CACHE QEMU_ACCEL GUEST_TIMEOUT GUEST_MEM
 
-.PHONY: all module clean check lint demo vm help
+.PHONY: all module clean check lint demo vm help install uninstall \
+	dkms-install dkms-remove deb check-dkms
 
 all: module
 
@@ -21,6 +26,33 @@ module:
 clean:
 	rm -rf module/*.o module/.*.cmd .*.cmd *.o *.ko *.mod *.mod.c \
 		modules.order Module.symvers .tmp_versions
+
+install: module
+	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=updates modules_install
+	depmod -a $(KERNELRELEASE)
+
+uninstall:
+	rm -f /lib/modules/$(KERNELRELEASE)/updates/tcpstates.ko*
+	depmod -a $(KERNELRELEASE)
+
+dkms-install:
+	rm -rf $(DKMS_SRC)
+	mkdir -p $(DKMS_SRC)
+	cp -r $(DIST_FILES) $(DKMS_SRC)/
+	sed 's/#MODULE_VERSION#/$(VERSION)/' dkms.conf > $(DKMS_SRC)/dkms.conf
+	dkms add -m tcpstates -v $(VERSION)
+	dkms build -m tcpstates -v $(VERSION) -k $(KERNELRELEASE)
+	dkms install -m tcpstates -v $(VERSION) -k $(KERNELRELEASE)
+
+dkms-remove:
+	dkms remove -m tcpstates -v $(VERSION) --all
+	rm -rf $(DKMS_SRC)
+
+deb:
+	selftests/qemu/mkdeb.sh
+
+check-dkms:
+	selftests/qemu/check-dkms.sh $(KERNELS)
 
 check:
 	$(VMTEST) check $(KERNELS)
@@ -42,10 +74,20 @@ help:
 	@echo '                       /lib/modules/$$(uname -r)/build)'
 	@echo '  make clean           remove build products'
 	@echo
+	@echo 'Install (root):'
+	@echo '  make install         modules_install into updates/ and depmod'
+	@echo '  make uninstall       remove it again'
+	@echo '  make dkms-install    copy the sources to $(DKMS_SRC), then dkms'
+	@echo '                       add, build and install for KERNELRELEASE'
+	@echo '  make dkms-remove     dkms remove --all and delete $(DKMS_SRC)'
+	@echo '  make deb             build tcpstates-dkms_$(VERSION)_all.deb'
+	@echo
 	@echo 'Test in QEMU guests booting Debian kernels (fetched into .cache/):'
 	@echo '  make check           build with W=1 and run the kselftest suite on'
 	@echo '                       every kernel of KERNELS="$(KERNELS)"'
 	@echo '  make lint            checkpatch --strict and sparse (C=2) builds'
+	@echo '  make check-dkms      (root) DKMS and .deb install for each kernel,'
+	@echo '                       then the DKMS-built module in each guest'
 	@echo '  make demo            boot KERNEL=$(KERNEL), open connections, show'
 	@echo '                       /proc/tcpstates'
 	@echo '  make vm              boot KERNEL=$(KERNEL) with the module loaded and'

@@ -13,6 +13,9 @@
 #   QEMU_ACCEL     tcg (default) or kvm
 #   GUEST_TIMEOUT  seconds before a check guest counts as hung (900)
 #   GUEST_MEM      guest memory in MiB (2048)
+#   SUITE          the selftest programs to run (default: all)
+#   KO_FROM_DKMS   boot the module DKMS installed for each kernel instead
+#                  of building one
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -23,6 +26,8 @@ CACHE=$(cd "$CACHE" && pwd)
 QEMU_ACCEL=${QEMU_ACCEL:-tcg}
 GUEST_TIMEOUT=${GUEST_TIMEOUT:-900}
 GUEST_MEM=${GUEST_MEM:-2048}
+SUITE=${SUITE:-}
+KO_FROM_DKMS=${KO_FROM_DKMS:-}
 KSRC=$CACHE/ksrc
 KSFT_DIR=$KSRC/tools/testing/selftests
 
@@ -125,6 +130,16 @@ run_checkpatch() { # OUT_FILE
 		"$top"/module/*.[ch] "$top"/include/*.h > "$1" 2>&1
 }
 
+# VERSION is the one source of the version: MODULE_VERSION and dkms.conf
+# take it at build time; the README's literal mentions must agree.
+check_readme_version() { # OUT_FILE
+	local v
+	v=$(cat "$top/VERSION")
+	grep -Eo 'Version [0-9][0-9.]*|tcpstates-dkms_[0-9][0-9.]*_all|/usr/src/tcpstates-[0-9][0-9.]*[0-9]|tcpstates [0-9]+\.[0-9]+\.[0-9]+ ' \
+		"$top/README.md" | grep -v -- "$v" > "$1"
+	[ ! -s "$1" ]
+}
+
 # Builds with sparse and W=1; any diagnostic fails. Findings go to OUT_FILE.
 build_clean() { # KERNEL_DIR BUILD_DIR OUT_FILE
 	local log=$3.full
@@ -139,6 +154,19 @@ build_selftests() { # OUT_DIR
 	make -s -C "$top/selftests" KSFT_DIR="$KSFT_DIR" OUTPUT="$out" all >&2
 }
 
+# Copies the module DKMS installed for RELEASE, decompressed, to OUT.
+dkms_module() { # RELEASE OUT
+	local f
+	for f in /lib/modules/"$1"/updates/dkms/tcpstates.ko{,.xz,.zst}; do
+		case "$f" in
+		*.xz)  [ -f "$f" ] && xz -dc "$f" > "$2" && return 0 ;;
+		*.zst) [ -f "$f" ] && zstd -qdc "$f" > "$2" && return 0 ;;
+		*)     [ -f "$f" ] && cp "$f" "$2" && return 0 ;;
+		esac
+	done
+	return 1
+}
+
 # Lays out the kselftest install tree the guest runs from.
 install_selftests() { # BUILD_DIR DEST_ROOT
 	local dest=$2/kselftest
@@ -147,7 +175,8 @@ install_selftests() { # BUILD_DIR DEST_ROOT
 	make -s -C "$top/selftests" KSFT_DIR="$KSFT_DIR" OUTPUT="$1" \
 		INSTALL_PATH="$dest/tcpstates" install >/dev/null
 	make -s -C "$top/selftests" KSFT_DIR="$KSFT_DIR" OUTPUT="$1" \
-		COLLECTION=tcpstates emit_tests | sed 's/^tcpstates://' \
+		COLLECTION=tcpstates emit_tests | sed 's/^tcpstates://' |
+		if [ -n "$SUITE" ]; then grep -xF "$(printf '%s\n' $SUITE)"; else cat; fi \
 		> "$dest/tcpstates/run_order"
 }
 
@@ -332,14 +361,24 @@ check_one() { # SERIES SELFTEST_BUILD
 	mkdir -p "$run"
 	echo "# kernel $1: $release ($(cut -d' ' -f2 "$kernel/stamp"))"
 
-	out=$run/build.log
-	if build_clean "$kernel" "$CACHE/build/$release" "$out"; then
-		tap ok "$label build with W=1 and sparse: no warnings"
+	if [ -n "$KO_FROM_DKMS" ]; then
+		ko=$run/tcpstates.ko
+		if dkms_module "$release" "$ko"; then
+			tap ok "$label DKMS installed tcpstates.ko for $release"
+		else
+			tap notok "$label DKMS installed tcpstates.ko for $release"
+			return 0
+		fi
 	else
-		tap notok "$label build with W=1 and sparse: no warnings" "$out"
+		out=$run/build.log
+		if build_clean "$kernel" "$CACHE/build/$release" "$out"; then
+			tap ok "$label build with W=1 and sparse: no warnings"
+		else
+			tap notok "$label build with W=1 and sparse: no warnings" "$out"
+		fi
+		ko=$CACHE/build/$release/tcpstates.ko
+		[ -f "$ko" ] || return 0
 	fi
-	ko=$CACHE/build/$release/tcpstates.ko
-	[ -f "$ko" ] || return 0
 
 	pack_initramfs "$kernel" "$ko" "$2" "$run/initramfs.cpio"
 	log "$release: booting ($QEMU_ACCEL, timeout ${GUEST_TIMEOUT}s)"
@@ -387,6 +426,12 @@ cmd_check() {
 		echo "$tap_pass passed, $tap_fail failed"
 		return 1
 	fi
+	if check_readme_version "$CACHE/version.log"; then
+		tap ok "README names version $(cat "$top/VERSION") only"
+	else
+		tap notok "README names version $(cat "$top/VERSION") only" \
+			"$CACHE/version.log"
+	fi
 	if run_checkpatch "$CACHE/checkpatch.log"; then
 		tap ok "checkpatch --strict: module and include sources"
 	else
@@ -417,6 +462,13 @@ cmd_lint() {
 	else
 		cat "$out"
 		echo "lint: checkpatch --strict: FAILED"
+		fail=1
+	fi
+	if check_readme_version "$CACHE/version.log"; then
+		echo "lint: README names version $(cat "$top/VERSION") only"
+	else
+		cat "$CACHE/version.log"
+		echo "lint: README names another version than VERSION: FAILED"
 		fail=1
 	fi
 	for series in "$@"; do

@@ -104,6 +104,13 @@ void sg_pair(int lfd, int *client, int *server)
 		die("accept");
 }
 
+/* Sends our FIN: no more data from fd, which stays open. */
+static void half_close(int fd)
+{
+	if (shutdown(fd, SHUT_WR))
+		die("shutdown");
+}
+
 /* Blocks until the peer's FIN has arrived on fd. */
 static void wait_eof(int fd)
 {
@@ -143,8 +150,7 @@ void sg_time_wait(int lfd)
 	int c, s;
 
 	sg_pair(lfd, &c, &s);
-	if (shutdown(c, SHUT_WR))
-		die("shutdown");
+	half_close(c);
 	wait_eof(s);
 	close(s);
 	/*
@@ -161,8 +167,7 @@ int sg_close_wait(int lfd, bool orphan, int *client)
 	int c, s;
 
 	sg_pair(lfd, &c, &s);
-	if (shutdown(c, SHUT_WR))
-		die("shutdown");
+	half_close(c);
 	wait_eof(s);
 	wait_state(c, TCP_FIN_WAIT2);
 	if (orphan) {
@@ -207,8 +212,7 @@ void sg_fin_wait1(int lfd)
 
 	sg_pair(lfd, &c, &s);
 	fill_until_blocked(c);
-	if (shutdown(c, SHUT_WR))
-		die("shutdown");
+	half_close(c);
 	wait_state(c, TCP_FIN_WAIT1);
 }
 
@@ -217,13 +221,11 @@ void sg_last_ack(int lfd)
 	int c, s;
 
 	sg_pair(lfd, &c, &s);
-	if (shutdown(c, SHUT_WR))
-		die("shutdown");
+	half_close(c);
 	wait_eof(s);
 	wait_state(c, TCP_FIN_WAIT2);
 	fill_until_blocked(s);
-	if (shutdown(s, SHUT_WR))
-		die("shutdown");
+	half_close(s);
 	wait_state(s, TCP_LAST_ACK);
 }
 
@@ -234,8 +236,8 @@ void sg_closing(int lfd)
 	sg_pair(lfd, &c, &s);
 	fill_until_blocked(c);
 	fill_until_blocked(s);
-	if (shutdown(c, SHUT_WR) || shutdown(s, SHUT_WR))
-		die("shutdown");
+	half_close(c);
+	half_close(s);
 	/*
 	 * The client takes in the server's data and then its FIN, while
 	 * its own FIN still waits behind data the server never reads.

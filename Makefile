@@ -27,8 +27,11 @@ clean:
 	rm -rf module/*.o module/.*.cmd .*.cmd *.o *.ko *.mod *.mod.c \
 		modules.order Module.symvers .tmp_versions
 
+# Distribution kernels do not ship their signing key: skip signing (use
+# DKMS, which signs with its own key, for Secure Boot).
 install: module
-	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=updates modules_install
+	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=updates \
+		CONFIG_MODULE_SIG_ALL= modules_install
 	depmod -a $(KERNELRELEASE)
 
 uninstall:

@@ -4,6 +4,7 @@
 # check-dkms.sh SERIES...: the install paths an operator uses, on this
 # machine, as root. For each kernel series (the -rt ones are skipped):
 # install Debian's real header package, then
+#   0. make install and make uninstall;
 #   1. dkms add/build/install from the source tree, modinfo, dkms remove;
 #   2. make deb, install the package (its postinst builds through DKMS);
 #   3. boot each guest with the DKMS-built module and run the smoke tests;
@@ -76,6 +77,20 @@ modinfo_complete() { # KO
 built_ko() { # RELEASE
 	ls /lib/modules/"$1"/updates/dkms/tcpstates.ko* 2>/dev/null | head -n 1
 }
+
+# --- 0. make install, for people without DKMS -------------------------------
+for rel in "${releases[@]}"; do
+	# modules_install compresses as the kernel's config says (6.12: xz).
+	make -C "$top" install KERNELRELEASE="$rel" > "$log/install-$rel.log" 2>&1 &&
+		ko=$(ls /lib/modules/"$rel"/updates/tcpstates.ko*) &&
+		modinfo_complete "$ko" &&
+		! grep -q 'sign-file\|SSL error' "$log/install-$rel.log"
+	tap $? "make install KERNELRELEASE=$rel: updates/tcpstates.ko*" "$log/install-$rel.log"
+	make -C "$top" uninstall KERNELRELEASE="$rel" > "$log/uninstall-$rel.log" 2>&1 &&
+		! ls /lib/modules/"$rel"/updates/tcpstates.ko* > /dev/null 2>&1
+	tap $? "make uninstall KERNELRELEASE=$rel" "$log/uninstall-$rel.log"
+	make -C "$top" -s clean KDIR="/lib/modules/$rel/build" > /dev/null 2>&1
+done
 
 # --- 1. dkms from the source tree -------------------------------------------
 make -C "$top" -s dkms-remove > /dev/null 2>&1

@@ -135,8 +135,8 @@ static ssize_t read_chunked(int fd, char *buf, size_t size, size_t chunk)
 }
 
 /*
- * One open file is one snapshot: byte-by-byte, odd-sized, after lseek and
- * with pread, the same text comes back.
+ * One open file is one snapshot: byte-by-byte, odd-sized, after seeks
+ * forward and back and with pread, the same text comes back.
  */
 TEST(reads_of_any_size_see_one_snapshot)
 {
@@ -160,6 +160,14 @@ TEST(reads_of_any_size_see_one_snapshot)
 		n = pread(fd, part, 50, 33);
 		EXPECT_EQ(50, n);
 		EXPECT_EQ(0, memcmp(whole + 33, part, 50));
+		/* Forth and back: each seek lands in the same text. */
+		ASSERT_EQ(len / 2, lseek(fd, len / 2, SEEK_SET));
+		n = read_chunked(fd, part, sizeof(part), 13);
+		EXPECT_EQ(len - len / 2, n);
+		EXPECT_EQ(0, memcmp(whole + len / 2, part, n));
+		ASSERT_EQ(17, lseek(fd, 17, SEEK_SET));
+		EXPECT_EQ(20, read(fd, part, 20));
+		EXPECT_EQ(0, memcmp(whole + 17, part, 20));
 		close(fd);
 	}
 }

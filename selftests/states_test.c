@@ -23,82 +23,9 @@
 #include "oracle.h"
 #include "parse.h"
 #include "sockgen.h"
+#include "check_counts.h"
 
 #define BUF_SIZE (64 * 1024)
-
-static const char *const names[TCPSTATES_NSTATES] = TCPSTATES_STATE_NAMES;
-
-struct expect {
-	unsigned int n[TCPSTATES_NSTATES][2];
-};
-
-/* Polls sock_diag for up to 5 s until it shows exactly @e. */
-static bool diag_settles_to(const struct expect *e, bool with_close)
-{
-	static struct oracle_counts oc;
-	struct timespec ms = { 0, 10000000 };
-	int i, s, f;
-
-	for (i = 0; i < 500; i++) {
-		bool same = !oracle_sock_diag(&oc, with_close);
-
-		for (s = 1; same && s <= TCPSTATES_LAST_STATE; s++)
-			for (f = 0; f < 2; f++)
-				if ((s != TCP_CLOSE || with_close) &&
-				    oc.sockets[s][f] != e->n[s][f])
-					same = false;
-		if (same)
-			return true;
-		nanosleep(&ms, NULL);
-	}
-	return false;
-}
-
-/*
- * The whole comparison: expected numbers, both oracles, both files. Only
- * sock_diag on a kernel with TCP_BOUND_INACTIVE sees CLOSE sockets, so
- * there the generator's numbers stand alone.
- */
-static void check_counts(struct __test_metadata *_metadata,
-			 const struct expect *e)
-{
-	static struct oracle_counts diag, proc;
-	static char text[BUF_SIZE], err[256];
-	bool with_close = oracle_has_bound_inactive();
-	struct ts_summary sum;
-	struct ts_prom prom;
-	int s, f;
-
-	ASSERT_TRUE(diag_settles_to(e, with_close))
-		TH_LOG("sock_diag never showed the generated sockets");
-	ASSERT_LT(0, ts_read_file(TCPSTATES_PROC_PATH, text, sizeof(text)));
-	ASSERT_EQ(0, ts_parse_summary(text, &sum, err, sizeof(err)))
-		TH_LOG("%s: %s", TCPSTATES_PROC_PATH, err);
-	ASSERT_LT(0, ts_read_file(TCPSTATES_PROC_NET_PATH, text, sizeof(text)));
-	ASSERT_EQ(0, ts_parse_prometheus(text, &prom, err, sizeof(err)))
-		TH_LOG("%s: %s", TCPSTATES_PROC_NET_PATH, err);
-	ASSERT_EQ(0, oracle_sock_diag(&diag, with_close));
-	ASSERT_EQ(0, oracle_proc_net_tcp(&proc));
-
-	for (s = TCPSTATES_FIRST_STATE; s <= TCPSTATES_LAST_STATE; s++) {
-		for (f = 0; f < 2; f++) {
-			unsigned int want = e->n[s][f];
-
-			EXPECT_EQ(want, sum.sockets[s][f])
-				TH_LOG("/proc/tcpstates %s ipv%d", names[s], f ? 6 : 4);
-			EXPECT_EQ(want, prom.sockets[s][f])
-				TH_LOG("/proc/net/tcpstates %s ipv%d", names[s], f ? 6 : 4);
-			if (s != TCP_CLOSE || with_close)
-				EXPECT_EQ(want, diag.sockets[s][f])
-					TH_LOG("sock_diag %s ipv%d", names[s], f ? 6 : 4);
-			if (s != TCP_CLOSE)
-				EXPECT_EQ(want, proc.sockets[s][f])
-					TH_LOG("/proc/net/tcp %s ipv%d", names[s], f ? 6 : 4);
-		}
-	}
-	EXPECT_EQ(e->n[TCP_TIME_WAIT][0] + e->n[TCP_TIME_WAIT][1], prom.tw_count);
-	EXPECT_EQ(prom.tw_count, sum.tw_count);
-}
 
 FIXTURE(states) {
 	struct expect e;
@@ -232,76 +159,76 @@ static void add_closing(FIXTURE_DATA(states) *self, int n)
 
 TEST_F(states, listen_only)
 {
-	check_counts(_metadata, &self->e);
+	check_counts(_metadata, &self->e, NULL);
 }
 
 TEST_F(states, established)
 {
 	add_established(self, 5);
-	check_counts(_metadata, &self->e);
+	check_counts(_metadata, &self->e, NULL);
 }
 
 TEST_F(states, listen)
 {
 	add_listen(self, variant->family, 7);
-	check_counts(_metadata, &self->e);
+	check_counts(_metadata, &self->e, NULL);
 }
 
 TEST_F(states, close)
 {
 	add_close(self, variant->family, 4);
-	check_counts(_metadata, &self->e);
+	check_counts(_metadata, &self->e, NULL);
 }
 
 TEST_F(states, time_wait)
 {
 	add_time_wait(self, 6);
-	check_counts(_metadata, &self->e);
+	check_counts(_metadata, &self->e, NULL);
 }
 
 /* Request sockets count as SYN_RECV. */
 TEST_F(states, syn_recv)
 {
 	add_syn_recv(self, variant->family, 4);
-	check_counts(_metadata, &self->e);
+	check_counts(_metadata, &self->e, NULL);
 }
 
 TEST_F(states, syn_sent)
 {
 	add_syn_sent(self, variant->family, 3);
-	check_counts(_metadata, &self->e);
+	check_counts(_metadata, &self->e, NULL);
 }
 
 TEST_F(states, fin_wait1)
 {
 	add_fin_wait1(self, 2);
-	check_counts(_metadata, &self->e);
+	check_counts(_metadata, &self->e, NULL);
 }
 
 TEST_F(states, last_ack)
 {
 	add_last_ack(self, 2);
-	check_counts(_metadata, &self->e);
+	check_counts(_metadata, &self->e, NULL);
 }
 
 TEST_F(states, closing)
 {
 	add_closing(self, 2);
-	check_counts(_metadata, &self->e);
+	check_counts(_metadata, &self->e, NULL);
 }
 
 /* A half-closed client keeps its fd: a full socket in FIN_WAIT2. */
 TEST_F(states, close_wait_and_fin_wait2)
 {
 	add_close_wait(self, false, 3);
-	check_counts(_metadata, &self->e);
+	check_counts(_metadata, &self->e, NULL);
 }
 
 /* A closed client lives on as a timewait socket in substate FIN_WAIT2. */
 TEST_F(states, orphaned_fin_wait2)
 {
 	add_close_wait(self, true, 3);
-	check_counts(_metadata, &self->e);
+	check_counts(_metadata, &self->e, NULL);
 }
 
 TEST_F(states, mixed)
@@ -317,7 +244,7 @@ TEST_F(states, mixed)
 	add_fin_wait1(self, 1);
 	add_last_ack(self, 1);
 	add_closing(self, 1);
-	check_counts(_metadata, &self->e);
+	check_counts(_metadata, &self->e, NULL);
 }
 
 /* Reads the TIME_WAIT numbers of both files, checked against each other. */
@@ -419,13 +346,13 @@ TEST(namespaces_see_only_their_own)
 		b.n[TCP_LISTEN][1] = 2;
 		b.n[TCP_CLOSE][0] = 1;
 		b.n[TCP_TIME_WAIT][1] = 1;
-		check_counts(_metadata, &b);
+		check_counts(_metadata, &b, NULL);
 		pipe_msg(up[1], true);
 		pipe_msg(down[0], false);
 		_exit(_metadata->exit_code);
 	}
 	pipe_msg(up[0], false);
-	check_counts(_metadata, &a);
+	check_counts(_metadata, &a, NULL);
 	pipe_msg(down[1], true);
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
@@ -469,7 +396,7 @@ TEST(namespace_with_own_established_hash)
 	e.n[TCP_TIME_WAIT][1] = 4;
 	e.n[TCP_CLOSE_WAIT][1] = 1;
 	e.n[TCP_FIN_WAIT2][1] = 1;
-	check_counts(_metadata, &e);
+	check_counts(_metadata, &e, NULL);
 
 	ASSERT_LT(0, ts_read_file(TCPSTATES_PROC_NET_PATH, text, sizeof(text)));
 	ASSERT_EQ(0, ts_parse_prometheus(text, &prom, err, sizeof(err)));

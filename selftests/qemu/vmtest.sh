@@ -48,10 +48,34 @@ die() { log "$*"; exit 1; }
 
 # --- sources from Debian's linux-source-6.12 ------------------------------
 
+# Downloads PACKAGE's .deb into DIR/deb (DIR emptied first) and prints its
+# path, or prints nothing when DIR's stamp names the version apt knows now
+# (or apt knows none: offline). The caller extracts what it needs from it,
+# then calls stamp_deb; a failed extraction leaves no stamp.
+download_deb() { # PACKAGE DIR
+	local ver
+	ver=$(pkg_version "$1")
+	if [ -f "$2/stamp" ] && { [ -z "$ver" ] ||
+	   [ "$(cat "$2/stamp")" = "$1 $ver" ]; }; then
+		return 0
+	fi
+	[ -n "$ver" ] || die "$1 unknown to apt (run apt-get update)"
+	log "extracting from $1 $ver"
+	rm -rf "$2"
+	mkdir -p "$2/deb"
+	(cd "$2/deb" && apt-get download -qq "$1" 2>&1 | grep -v unsandboxed >&2 || true)
+	ls "$2"/deb/"$1"_*.deb || die "could not download $1"
+}
+
+stamp_deb() { # PACKAGE DIR
+	rm -rf "$2/deb"
+	echo "$1 $(pkg_version "$1")" > "$2/stamp"
+}
+
 # Extracts kselftest's harness, lib.mk and runner plus checkpatch from the
-# linux-source package into $KSRC, once per package version.
+# linux-source package into $KSRC.
 prepare_ksrc() {
-	local pkg=linux-source-6.12 ver deb tarball
+	local pkg=linux-source-6.12 deb
 	local files=(
 		tools/testing/selftests/kselftest_harness.h
 		tools/testing/selftests/kselftest.h
@@ -62,46 +86,23 @@ prepare_ksrc() {
 		scripts/const_structs.checkpatch
 	)
 
-	ver=$(pkg_version $pkg)
-	if [ -f "$KSRC/stamp" ] && { [ -z "$ver" ] ||
-	   [ "$(cat "$KSRC/stamp")" = "$pkg $ver" ]; }; then
-		return 0
-	fi
-	[ -n "$ver" ] || die "$pkg unknown to apt (run apt-get update)"
-	log "extracting kselftest and checkpatch from $pkg $ver"
-	rm -rf "$KSRC" "$CACHE/ksrc.tmp"
-	mkdir -p "$CACHE/ksrc.tmp"
-	(cd "$CACHE/ksrc.tmp" && apt-get download -qq $pkg 2>&1 |
-		grep -v unsandboxed >&2 || true)
-	deb=$(ls "$CACHE"/ksrc.tmp/${pkg}_*.deb) || die "could not download $pkg"
-	tarball=./usr/src/$pkg.tar.xz
-	mkdir -p "$KSRC"
-	dpkg-deb --fsys-tarfile "$deb" | tar -xO "$tarball" |
+	deb=$(download_deb $pkg "$KSRC")
+	[ -n "$deb" ] || return 0
+	dpkg-deb --fsys-tarfile "$deb" | tar -xO ./usr/src/$pkg.tar.xz |
 		tar -xJ -C "$KSRC" --strip-components=1 "${files[@]/#/$pkg/}"
-	rm -rf "$CACHE/ksrc.tmp"
-	echo "$pkg $ver" > "$KSRC/stamp"
+	stamp_deb $pkg "$KSRC"
 }
 
 # promtool, from Debian's prometheus package, unpacked (never installed:
 # that package would bring a server) into $CACHE/promtool.
 PROMTOOL=$CACHE/promtool/usr/bin/promtool
 prepare_promtool() {
-	local pkg=prometheus ver deb dir=$CACHE/promtool
+	local pkg=prometheus deb dir=$CACHE/promtool
 
-	ver=$(pkg_version $pkg)
-	if [ -x "$PROMTOOL" ] && { [ -z "$ver" ] ||
-	   [ "$(cat "$dir/stamp")" = "$pkg $ver" ]; }; then
-		return 0
-	fi
-	[ -n "$ver" ] || die "$pkg unknown to apt (run apt-get update)"
-	log "extracting promtool from $pkg $ver"
-	rm -rf "$dir"
-	mkdir -p "$dir"
-	(cd "$dir" && apt-get download -qq $pkg 2>&1 | grep -v unsandboxed >&2 || true)
-	deb=$(ls "$dir"/${pkg}_*.deb) || die "could not download $pkg"
+	deb=$(download_deb $pkg "$dir")
+	[ -n "$deb" ] || return 0
 	dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$dir" ./usr/bin/promtool
-	rm -f "$deb"
-	echo "$pkg $ver" > "$dir/stamp"
+	stamp_deb $pkg "$dir"
 }
 
 # --- builds ---------------------------------------------------------------

@@ -13,10 +13,11 @@ DKMS_SRC := /usr/src/tcpstates-$(VERSION)
 # What DKMS and the Debian package ship: the module's sources, no tests.
 DIST_FILES := Kbuild Makefile VERSION module include
 
-export CACHE QEMU_ACCEL GUEST_TIMEOUT GUEST_MEM
+export CACHE DEBUG_CACHE QEMU_ACCEL GUEST_TIMEOUT GUEST_MEM LATENCY_READS \
+	LATENCY_SOCKETS SUITE
 
 .PHONY: all module clean check lint demo vm help install uninstall \
-	dkms-install dkms-remove deb check-dkms
+	dkms-install dkms-remove deb check-dkms check-debug
 
 all: module
 
@@ -60,6 +61,9 @@ check-dkms:
 check:
 	$(VMTEST) check $(KERNELS)
 
+check-debug:
+	$(VMTEST) check-debug
+
 lint:
 	$(VMTEST) lint $(KERNELS)
 
@@ -89,6 +93,11 @@ help:
 	@echo '  make check           build with W=1 and run the kselftest suite on'
 	@echo '                       every kernel of KERNELS="$(KERNELS)"'
 	@echo '  make lint            checkpatch --strict and sparse (C=2) builds'
+	@echo '  make check-debug     build a debug kernel (KASAN, lockdep, PROVE_RCU,'
+	@echo '                       kmemleak, UBSAN, KFENCE, latency tracers) from'
+	@echo '                       linux-source-6.12, run the suite on it, then'
+	@echo '                       kmemleak and the longest preempt/BH-off section'
+	@echo '                       of a read (cold: about 12 min to build)'
 	@echo '  make check-dkms      (root) DKMS and .deb install for each kernel,'
 	@echo '                       then the DKMS-built module in each guest'
 	@echo '  make demo            boot KERNEL=$(KERNEL), open connections, show'
@@ -97,4 +106,8 @@ help:
 	@echo '                       give a shell (Ctrl-A X quits)'
 	@echo
 	@echo 'Variables: KERNELS, KERNEL (6.1 6.1-rt 6.12 6.12-rt), QEMU_ACCEL=kvm,'
-	@echo '  GUEST_TIMEOUT (s, default 900), GUEST_MEM (MiB, default 2048), CACHE'
+	@echo '  GUEST_TIMEOUT (s, default 900; debug 3600), GUEST_MEM (MiB, default'
+	@echo '  2048; debug 4096), SUITE (programs to run, default all), CACHE,'
+	@echo '  DEBUG_CACHE (default /var/cache/tcpstates/debug if writable),'
+	@echo '  LATENCY_READS (reads per latency load, default 20; 0: none),'
+	@echo '  LATENCY_SOCKETS (sockets per latency load, default 20000)'

@@ -78,6 +78,33 @@ int sg_listener(int family, int backlog)
 	return fd;
 }
 
+static unsigned int client_sources = 1;
+
+void sg_spread_clients(unsigned int sources)
+{
+	client_sources = sources ? sources : 1;
+}
+
+/*
+ * Binds an IPv4 client to the next of client_sources loopback addresses
+ * (127.0.0.2, 127.0.0.3, ...), leaving the port to connect(): each source
+ * adds a whole ephemeral port range towards one listener.
+ */
+static void pick_source(int fd, int family)
+{
+	static unsigned int next;
+	struct sockaddr_in src = { .sin_family = AF_INET };
+	int one = 1;
+
+	if (family != AF_INET || client_sources < 2)
+		return;
+	src.sin_addr.s_addr = htonl(INADDR_LOOPBACK + 1 + next++ % client_sources);
+	if (setsockopt(fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof(one)))
+		die("IP_BIND_ADDRESS_NO_PORT");
+	if (bind(fd, (struct sockaddr *)&src, sizeof(src)))
+		die("bind client source");
+}
+
 /* Opens a connection to lfd's address; returns the client's fd. */
 static int sg_connect(int lfd, bool nonblock)
 {
@@ -90,6 +117,7 @@ static int sg_connect(int lfd, bool nonblock)
 	fd = socket(ss.ss_family, SOCK_STREAM | (nonblock ? SOCK_NONBLOCK : 0), 0);
 	if (fd < 0)
 		die("socket");
+	pick_source(fd, ss.ss_family);
 	if (connect(fd, (struct sockaddr *)&ss, len) &&
 	    !(nonblock && errno == EINPROGRESS))
 		die("connect");
@@ -286,11 +314,82 @@ int sg_syn_sent(int full_lfd)
 	return fd;
 }
 
+/*
+ * An ESTABLISHED IPv4 socket without a handshake: in TCP_REPAIR mode
+ * connect() enters ESTABLISHED at once and sends nothing (CAP_NET_ADMIN),
+ * and the socket stays in repair mode, so it never sends anything later
+ * either. SO_REUSEADDR and SO_REUSEPORT let many share one local address
+ * and port, also with a listener that set both.
+ */
+static int repaired(const struct sockaddr_in *local,
+		    const struct sockaddr_in *remote)
+{
+	int fd = socket(AF_INET, SOCK_STREAM, 0), one = 1;
+
+	if (fd < 0)
+		die("socket");
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
+	    setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)))
+		die("SO_REUSEADDR/SO_REUSEPORT");
+	if (bind(fd, (const struct sockaddr *)local, sizeof(*local)))
+		die("bind");
+	if (setsockopt(fd, IPPROTO_TCP, TCP_REPAIR, &one, sizeof(one)))
+		die("TCP_REPAIR");
+	if (connect(fd, (const struct sockaddr *)remote, sizeof(*remote)))
+		die("connect in repair mode");
+	return fd;
+}
+
+/* 127.0.0.0/8 address number @n (1: 127.0.0.1), port @port. */
+static struct sockaddr_in loopback4(unsigned int n, unsigned int port)
+{
+	struct sockaddr_in a = {
+		.sin_family = AF_INET,
+		.sin_addr.s_addr = htonl(INADDR_LOOPBACK - 1 + n),
+		.sin_port = htons(port),
+	};
+
+	return a;
+}
+
+#define REPAIR_PORTS	60000	/* ports 1024..61023 of each address */
+
+void sg_repaired_one_port(unsigned long n)
+{
+	struct sockaddr_in local = loopback4(1, 0), remote;
+	socklen_t len = sizeof(local);
+	int lfd = socket(AF_INET, SOCK_STREAM, 0), one = 1;
+	unsigned long i;
+
+	if (lfd < 0 ||
+	    setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
+	    setsockopt(lfd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)) ||
+	    bind(lfd, (struct sockaddr *)&local, len) || listen(lfd, 16) ||
+	    getsockname(lfd, (struct sockaddr *)&local, &len))
+		die("listener for repaired connections");
+	for (i = 0; i < n; i++) {
+		remote = loopback4(2 + i / REPAIR_PORTS, 1024 + i % REPAIR_PORTS);
+		repaired(&local, &remote);
+	}
+}
+
+void sg_repaired_spread(unsigned long n)
+{
+	struct sockaddr_in local, remote = loopback4(1, 9);
+	unsigned long i;
+
+	for (i = 0; i < n; i++) {
+		local = loopback4(2 + i / REPAIR_PORTS, 1024 + i % REPAIR_PORTS);
+		repaired(&local, &remote);
+	}
+}
+
 void sg_raise_fd_limit(void)
 {
-	struct rlimit rl;
+	/* fs.nr_open's default: root may go that far. */
+	struct rlimit rl = { 1 << 20, 1 << 20 };
 
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
+	if (setrlimit(RLIMIT_NOFILE, &rl) && getrlimit(RLIMIT_NOFILE, &rl) == 0) {
 		rl.rlim_cur = rl.rlim_max;
 		setrlimit(RLIMIT_NOFILE, &rl);
 	}

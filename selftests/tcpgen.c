@@ -4,8 +4,10 @@
  * hold them there until killed. Prints "ready" on stdout once every socket
  * is in place. How each state is reached is described in sockgen.h.
  *
- *   tcpgen [-6] STATE=N ...
+ *   tcpgen [-6] [-s SOURCES] STATE=N ...
  *
+ * -s spreads IPv4 clients over SOURCES addresses from 127.0.0.2 on, for
+ * more connections to one listener than one ephemeral port range allows.
  * STATE is one of the names below, in lower case. Each N asks for N
  * sockets in that state, plus the peers the technique needs:
  *   established=N  N/2 connected pairs (N must be even)
@@ -20,6 +22,9 @@
  *   listen=N       N listeners
  *   closing=N      N clients; N FIN_WAIT2 servers besides
  * Connections go through one more listener, which counts as LISTEN.
+ * Without a handshake (TCP_REPAIR; IPv4; see sockgen.h):
+ *   one_port=N     N ESTABLISHED on one listener's port; that listener too
+ *   spread=N       N ESTABLISHED, each on its own address and port
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -74,6 +79,10 @@ static void make(const char *state, long n)
 	} else if (!strcmp(state, "closing")) {
 		while (n--)
 			sg_closing(conn_listener());
+	} else if (!strcmp(state, "one_port")) {
+		sg_repaired_one_port(n);
+	} else if (!strcmp(state, "spread")) {
+		sg_repaired_spread(n);
 	} else {
 		fprintf(stderr, "tcpgen: unknown state '%s'\n", state);
 		exit(2);
@@ -92,8 +101,12 @@ int main(int argc, char **argv)
 			family = AF_INET6;
 			continue;
 		}
+		if (!strcmp(argv[i], "-s") && i + 1 < argc) {
+			sg_spread_clients(strtoul(argv[++i], NULL, 10));
+			continue;
+		}
 		if (sscanf(argv[i], "%31[a-z_0-9]=%ld", state, &n) != 2 || n < 0) {
-			fprintf(stderr, "usage: tcpgen [-6] STATE=N ...\n");
+			fprintf(stderr, "usage: tcpgen [-6] [-s SOURCES] STATE=N ...\n");
 			return 2;
 		}
 		make(state, n);

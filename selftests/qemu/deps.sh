@@ -22,6 +22,11 @@ need=(
 	libc6-dev:/usr/lib/x86_64-linux-gnu/libc.a
 	libelf1:/usr/lib/x86_64-linux-gnu/libelf.so.1
 	perl:/usr/bin/perl
+	# the debug kernel's build (make check-debug)
+	flex:/usr/bin/flex
+	bison:/usr/bin/bison
+	bc:/usr/bin/bc
+	libelf-dev:/usr/include/libelf.h
 )
 
 if [ "${1:-}" = --list ]; then

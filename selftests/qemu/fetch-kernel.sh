@@ -63,7 +63,7 @@ version=$(pkg_version "$image")
 dir=$cache/kernels/$release
 stamp="$image $version"
 
-if [ -f "$dir/stamp" ] && [ "$(cat "$dir/stamp")" = "$stamp" ]; then
+if stamp_is "$dir" "$stamp"; then
 	say "$series: $release ($version, cached)"
 	echo "$dir"
 	exit 0

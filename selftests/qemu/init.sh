@@ -5,6 +5,7 @@
 # with tsmode= on the kernel command line (unknown parameters reach init as
 # environment variables):
 #   check  load the module, run the kselftest suite, unload, report on ttyS1
+#          (tslatency=READS,SOCKETS: then the latency measurement, latency.sh)
 #   demo   load the module, open a few connections, print /proc/tcpstates
 #   shell  load the module and give an interactive shell on the console
 #
@@ -35,9 +36,12 @@ ip link set lo up
 KO=/lib/tcpstates/tcpstates.ko
 export TCPSTATES_KO="$KO"
 
+# QEMU runs with -no-reboot, so a reboot ends it; unlike poweroff, that
+# needs no ACPI power management (the debug kernel has none that QEMU's
+# machine answers).
 poweroff_now() {
 	sync
-	poweroff -f
+	reboot -f
 }
 
 # Kernel modules the tests need, dependencies first (written by the host).
@@ -73,31 +77,92 @@ dump_metrics_sample() {
 		kill $!'
 }
 
+# The kernel log since the last call is moved to /tmp/kernel.log; if that
+# part holds a splat (patterns from the host, /etc/splat.re), it is shown
+# under a failed test named after what just ran, so a checker's report
+# lands under the test that caused it.
+kernel_log_clean() { # WHAT
+	dmesg -c > /tmp/kernel.new
+	cat /tmp/kernel.new >> /tmp/kernel.log
+	if grep -Eqf /etc/splat.re /tmp/kernel.new; then
+		grep -Em1 -B5 -A80 -f /etc/splat.re /tmp/kernel.new
+		echo "not ok 9 kernel log stays clean during $1"
+	fi
+}
+
+# The kselftest runner, laid out as its install target does: nested TAP,
+# one block per program, each followed by a look at the kernel log.
+run_suite() {
+	cd /kselftest/tcpstates || exit 1
+	BASE_DIR=/kselftest
+	. /kselftest/kselftest/runner.sh
+	DIR=tcpstates
+	set -- $(cat run_order)
+	echo "TAP version 13"
+	echo "1..$#"
+	test_num=0
+	for TEST in "$@"; do
+		test_num=$((test_num + 1))
+		run_one "$DIR" "$TEST" "$test_num"
+		kernel_log_clean "$TEST"
+	done
+}
+
+# kmemleak (debug kernel): what the module leaked, from a scan with the
+# module loaded (its functions named) and one after rmmod (its addresses
+# then print as bare numbers). A scan reports an object only once it was
+# seen unreferenced twice, hence two. Leaks of the rest of the kernel
+# are shown but do not count against the module.
+kmemleak_scan() { # NUMBER WHEN
+	k=/sys/kernel/debug/kmemleak
+	[ -e $k ] || return 0
+	echo scan > $k
+	echo scan > $k
+	cat $k > /tmp/kmemleak.$1
+	awk '/^unreferenced object/ { n++ } { r[n] = r[n] $0 "\n" }
+	END { for (i = 1; i <= n; i++)
+		if (r[i] ~ /tcpstates|\n +0x[0-9a-f]+\n/) printf "%s", r[i] }' \
+		/tmp/kmemleak.$1 > /tmp/kmemleak.ours
+	if [ -s /tmp/kmemleak.ours ]; then
+		head -n 80 /tmp/kmemleak.ours
+		echo "not ok $1 guest: kmemleak finds no leak of the module $2"
+	else
+		grep -c '^unreferenced object' /tmp/kmemleak.$1 |
+			sed 's/^/# kmemleak: objects of the rest of the kernel: /'
+		echo "ok $1 guest: kmemleak finds no leak of the module $2"
+	fi
+	echo clear > $k
+}
+
 run_check() {
 	echo "# guest: $(uname -r) $(nproc) cpus"
+	# What the kernel itself left unreferenced while booting is not ours.
+	[ -e /sys/kernel/debug/kmemleak ] && echo clear > /sys/kernel/debug/kmemleak
 	insmod "$KO"
 	tap_result $? "1 guest: insmod tcpstates.ko"
+	kernel_log_clean "insmod"
 
-	# The kernel's kselftest runner, laid out as its install target
-	# does: nested TAP, one block per program.
-	(
-		cd /kselftest/tcpstates || exit 1
-		BASE_DIR=/kselftest
-		export BASE_DIR
-		. /kselftest/kselftest/runner.sh
-		run_many $(cat /kselftest/tcpstates/run_order)
-	)
+	(run_suite)
+
+	# The debug lane's latency measurement (tslatency=READS,SOCKETS).
+	[ -n "${tslatency:-}" ] &&
+		/kselftest/tcpstates/latency.sh ${tslatency%,*} ${tslatency#*,}
+	kernel_log_clean "the latency measurement"
 
 	dump_metrics_sample
 
+	kmemleak_scan 4 "before rmmod"
 	rmmod tcpstates
 	tap_result $? "2 guest: rmmod tcpstates"
 	test ! -e /proc/tcpstates
 	tap_result $? "3 guest: /proc/tcpstates is gone after rmmod"
+	kmemleak_scan 5 "after rmmod"
+	kernel_log_clean "rmmod"
 
 	# The whole kernel log, for the host's splat scan: the console may
 	# lag behind (deferred printing on PREEMPT_RT) when we power off.
 	echo "# dmesg-begin"
+	cat /tmp/kernel.log
 	dmesg
 	echo "# dmesg-end"
 	echo "TCPSTATES-GUEST-DONE"
@@ -112,7 +177,7 @@ demo)
 	insmod "$KO" && /kselftest/tcpstates/demo.sh
 	;;
 shell)
-	insmod "$KO" && echo "tcpstates loaded; 'poweroff -f' to leave"
+	insmod "$KO" && echo "tcpstates loaded; 'reboot -f' to leave"
 	setsid cttyhack sh -l
 	;;
 esac

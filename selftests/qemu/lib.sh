@@ -8,3 +8,8 @@ pkg_version() { # PACKAGE
 	apt-cache show --no-all-versions "$1" 2>/dev/null |
 		awk '/^Version:/ && !v { v = $2 } END { if (v) print v }'
 }
+
+# True if DIR's stamp reads STAMP, i.e. what DIR holds is current.
+stamp_is() { # DIR STAMP
+	[ -f "$1/stamp" ] && [ "$(cat "$1/stamp")" = "$2" ]
+}

@@ -4,15 +4,24 @@
 # vmtest.sh: the QEMU bench of tcpstates.
 #
 #   vmtest.sh check SERIES...   build, boot each kernel, run the suite (TAP)
+#   vmtest.sh check-debug       the suite on the project's debug kernel, plus
+#                               kmemleak and the latency tracer
 #   vmtest.sh lint SERIES...    checkpatch --strict + sparse builds
 #   vmtest.sh demo SERIES       boot, open connections, print /proc/tcpstates
 #   vmtest.sh shell SERIES      boot with the module loaded, interactive
 #
-# SERIES is one of 6.1 6.1-rt 6.12 6.12-rt. Environment:
+# SERIES is one of 6.1 6.1-rt 6.12 6.12-rt, or debug (debug-kernel.sh).
+# Environment:
 #   CACHE          where kernels, sources, builds and logs go (.cache)
+#   DEBUG_CACHE    where the debug kernel is built and kept
+#                  (/var/cache/tcpstates/debug when writable, else CACHE)
 #   QEMU_ACCEL     tcg (default) or kvm
-#   GUEST_TIMEOUT  seconds before a check guest counts as hung (900)
-#   GUEST_MEM      guest memory in MiB (2048)
+#   GUEST_TIMEOUT  seconds before a check guest counts as hung (900;
+#                  debug: 3600)
+#   GUEST_MEM      guest memory in MiB (2048; debug: 4096)
+#   LATENCY_READS  reads per load in the debug lane's latency test (20;
+#                  0: no latency test)
+#   LATENCY_SOCKETS sockets per load in that test (20000)
 #   SUITE          the selftest programs to run (default: all)
 #   KO_FROM_DKMS   boot the module DKMS installed for each kernel instead
 #                  of building one
@@ -23,9 +32,20 @@ qemu_dir=$top/selftests/qemu
 CACHE=${CACHE:-$top/.cache}
 mkdir -p "$CACHE"
 CACHE=$(cd "$CACHE" && pwd)
+if [ -z "${DEBUG_CACHE:-}" ]; then
+	DEBUG_CACHE=$CACHE/debug
+	mkdir -p /var/cache/tcpstates 2>/dev/null &&
+		[ -w /var/cache/tcpstates ] && DEBUG_CACHE=/var/cache/tcpstates/debug
+fi
 QEMU_ACCEL=${QEMU_ACCEL:-tcg}
+GUEST_TIMEOUT_SET=${GUEST_TIMEOUT:-}
+GUEST_MEM_SET=${GUEST_MEM:-}
 GUEST_TIMEOUT=${GUEST_TIMEOUT:-900}
 GUEST_MEM=${GUEST_MEM:-2048}
+# Extra kernel command line of check guests (the debug lane adds its own).
+GUEST_CMDLINE=""
+LATENCY_READS=${LATENCY_READS:-20}
+LATENCY_SOCKETS=${LATENCY_SOCKETS:-20000}
 SUITE=${SUITE:-}
 KO_FROM_DKMS=${KO_FROM_DKMS:-}
 KSRC=$CACHE/ksrc
@@ -37,9 +57,10 @@ GUEST_KMODS="tun veth inet_diag tcp_diag"
 # What a clean kernel log never contains.
 SPLAT_RE='BUG:|Oops|WARNING:|Call Trace:|Kernel panic|general protection fault'
 SPLAT_RE+='|rcu: INFO:|rcu_.*detected stall|self-detected stall|soft lockup'
-SPLAT_RE+='|hard LOCKUP|lockdep|possible circular locking|possible recursive locking'
+SPLAT_RE+='|hard LOCKUP|lockdep is turned off|DEBUG_LOCKS_WARN_ON|possible circular locking|possible recursive locking'
 SPLAT_RE+='|KASAN|UBSAN|blocked for more than|Unable to handle|list_(add|del) corruption'
 SPLAT_RE+='|refcount_t:|Voluntary context switch within RCU'
+SPLAT_RE+='|KFENCE:|ODEBUG:|suspicious RCU usage|inconsistent lock state'
 
 . "$qemu_dir/lib.sh"
 
@@ -244,6 +265,8 @@ pack_initramfs() { # KERNEL_DIR KO SELFTEST_BUILD OUT_CPIO
 	echo "nobody:x:65534:65534:nobody:/:/bin/false" >> "$root/etc/passwd"
 	printf 'root:x:0:\nnogroup:x:65534:\n' > "$root/etc/group"
 	cp "$2" "$root/lib/tcpstates/tcpstates.ko"
+	# The guest checks its kernel log after each test program.
+	echo "$SPLAT_RE" > "$root/etc/splat.re"
 	add_kernel_modules "$1" "$root"
 	install_selftests "$3" "$root"
 	(cd "$root" && find . | cpio -o -H newc --quiet) > "$4"
@@ -264,7 +287,8 @@ qemu_base() { # KERNEL_DIR INITRAMFS MODE [EXTRA_CMDLINE]
 boot_check() { # KERNEL_DIR INITRAMFS RUN_DIR
 	local rc=0
 	rm -f "$3/console.log" "$3/results.log"
-	eval "timeout --foreground $GUEST_TIMEOUT $(qemu_base "$1" "$2" check)" \
+	eval "timeout --foreground $GUEST_TIMEOUT \
+		$(qemu_base "$1" "$2" check "$GUEST_CMDLINE")" \
 		-serial "file:$3/console.log" -serial "file:$3/results.log" \
 		</dev/null >"$3/qemu.log" 2>&1 || rc=$?
 	return $rc
@@ -352,10 +376,19 @@ check_kernel_log() { # LABEL RUN_DIR
 	fi
 }
 
+# The kernel of SERIES: a Debian build, or the project's debug kernel.
+kernel_of() { # SERIES
+	if [ "$1" = debug ]; then
+		"$qemu_dir/debug-kernel.sh" "$DEBUG_CACHE"
+	else
+		"$qemu_dir/fetch-kernel.sh" "$1" "$CACHE"
+	fi
+}
+
 check_one() { # SERIES SELFTEST_BUILD
 	local kernel release label run ko rc=0 out
-	kernel=$("$qemu_dir/fetch-kernel.sh" "$1" "$CACHE") || {
-		tap notok "$1: fetch kernel"; return; }
+	kernel=$(kernel_of "$1") || {
+		tap notok "$1: fetch or build the kernel"; return; }
 	release=$(basename "$kernel")
 	label="[$release]"
 	run=$CACHE/runs/$release
@@ -473,7 +506,7 @@ cmd_lint() {
 		fail=1
 	fi
 	for series in "$@"; do
-		kernel=$("$qemu_dir/fetch-kernel.sh" "$series" "$CACHE")
+		kernel=$(kernel_of "$series")
 		release=$(basename "$kernel")
 		out=$CACHE/runs/$release/lint.log
 		mkdir -p "$(dirname "$out")"
@@ -493,7 +526,7 @@ cmd_lint() {
 cmd_interactive() { # MODE SERIES
 	local kernel release run ko extra=""
 	prepare_ksrc
-	kernel=$("$qemu_dir/fetch-kernel.sh" "$2" "$CACHE")
+	kernel=$(kernel_of "$2")
 	release=$(basename "$kernel")
 	run=$CACHE/runs/$release-$1
 	mkdir -p "$run"
@@ -519,6 +552,19 @@ cmd=${1:-}
 shift || true
 case "$cmd" in
 check) [ $# -gt 0 ] || set -- 6.1 6.12 6.12-rt; cmd_check "$@" ;;
+check-debug)
+	# Checkers make the guest many times slower, and the latency loads
+	# hold up to LATENCY_SOCKETS sockets each.
+	GUEST_MEM=${GUEST_MEM_SET:-4096}
+	GUEST_TIMEOUT=${GUEST_TIMEOUT_SET:-3600}
+	GUEST_CMDLINE="log_buf_len=4M"
+	[ "$LATENCY_READS" -gt 0 ] &&
+		GUEST_CMDLINE+=" tslatency=$LATENCY_READS,$LATENCY_SOCKETS"
+	# Every TIME_WAIT socket of the scale test must still live (60 s)
+	# when they are counted: this kernel makes about 55 a second and 100
+	# pairs a second (see scale_test.c).
+	GUEST_CMDLINE+=" TCPSTATES_SCALE_TW=800 TCPSTATES_SCALE_PAIRS=500"
+	cmd_check debug ;;
 lint)  [ $# -gt 0 ] || set -- 6.1 6.12 6.12-rt; cmd_lint "$@" ;;
 demo)  cmd_interactive demo "${1:-6.12}" ;;
 shell) cmd_interactive shell "${1:-6.12}" ;;

@@ -78,33 +78,6 @@ int sg_listener(int family, int backlog)
 	return fd;
 }
 
-static unsigned int client_sources = 1;
-
-void sg_spread_clients(unsigned int sources)
-{
-	client_sources = sources ? sources : 1;
-}
-
-/*
- * Binds an IPv4 client to the next of client_sources loopback addresses
- * (127.0.0.2, 127.0.0.3, ...), leaving the port to connect(): each source
- * adds a whole ephemeral port range towards one listener.
- */
-static void pick_source(int fd, int family)
-{
-	static unsigned int next;
-	struct sockaddr_in src = { .sin_family = AF_INET };
-	int one = 1;
-
-	if (family != AF_INET || client_sources < 2)
-		return;
-	src.sin_addr.s_addr = htonl(INADDR_LOOPBACK + 1 + next++ % client_sources);
-	if (setsockopt(fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof(one)))
-		die("IP_BIND_ADDRESS_NO_PORT");
-	if (bind(fd, (struct sockaddr *)&src, sizeof(src)))
-		die("bind client source");
-}
-
 /* Opens a connection to lfd's address; returns the client's fd. */
 static int sg_connect(int lfd, bool nonblock)
 {
@@ -117,7 +90,6 @@ static int sg_connect(int lfd, bool nonblock)
 	fd = socket(ss.ss_family, SOCK_STREAM | (nonblock ? SOCK_NONBLOCK : 0), 0);
 	if (fd < 0)
 		die("socket");
-	pick_source(fd, ss.ss_family);
 	if (connect(fd, (struct sockaddr *)&ss, len) &&
 	    !(nonblock && errno == EINPROGRESS))
 		die("connect");

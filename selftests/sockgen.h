@@ -60,7 +60,7 @@ int sg_syn_sent(int full_lfd);
 
 /*
  * N ESTABLISHED IPv4 sockets made without a handshake (TCP_REPAIR, so
- * nothing is ever sent; needs CAP_NET_ADMIN), thousands of times cheaper
+ * nothing is ever sent; needs CAP_NET_ADMIN), several times cheaper
  * under a debug kernel than real connections. sg_repaired_one_port() puts
  * them all on the address and port of one listener it makes (LISTEN),
  * with distinct peers: the bind hash then holds what it holds for a
@@ -69,12 +69,6 @@ int sg_syn_sent(int full_lfd);
  */
 void sg_repaired_one_port(unsigned long n);
 void sg_repaired_spread(unsigned long n);
-
-/*
- * Spreads later IPv4 clients over @sources loopback source addresses, so
- * more connections than one ephemeral port range can reach one listener.
- */
-void sg_spread_clients(unsigned int sources);
 
 /* Lets the process keep many sockets open (as root: 2^20). */
 void sg_raise_fd_limit(void);

@@ -4,10 +4,8 @@
  * hold them there until killed. Prints "ready" on stdout once every socket
  * is in place. How each state is reached is described in sockgen.h.
  *
- *   tcpgen [-6] [-s SOURCES] STATE=N ...
+ *   tcpgen [-6] STATE=N ...
  *
- * -s spreads IPv4 clients over SOURCES addresses from 127.0.0.2 on, for
- * more connections to one listener than one ephemeral port range allows.
  * STATE is one of the names below, in lower case. Each N asks for N
  * sockets in that state, plus the peers the technique needs:
  *   established=N  N/2 connected pairs (N must be even)
@@ -101,12 +99,8 @@ int main(int argc, char **argv)
 			family = AF_INET6;
 			continue;
 		}
-		if (!strcmp(argv[i], "-s") && i + 1 < argc) {
-			sg_spread_clients(strtoul(argv[++i], NULL, 10));
-			continue;
-		}
 		if (sscanf(argv[i], "%31[a-z_0-9]=%ld", state, &n) != 2 || n < 0) {
-			fprintf(stderr, "usage: tcpgen [-6] [-s SOURCES] STATE=N ...\n");
+			fprintf(stderr, "usage: tcpgen [-6] STATE=N ...\n");
 			return 2;
 		}
 		make(state, n);

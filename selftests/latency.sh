@@ -58,8 +58,6 @@ load() { # NUMBER LABEL READS TCPGEN_ARGS...
 	num=$1 label=$2 reads=$3
 	shift 3
 	ip link set lo up
-	echo "1024 65535" > /proc/sys/net/ipv4/ip_local_port_range
-	echo 1000000 > /proc/sys/net/ipv4/tcp_max_tw_buckets
 	"$here/tcpgen" "$@" > /tmp/latency.gen 2>&1 &
 	gen=$!
 	while ! grep -q ready /tmp/latency.gen; do

@@ -10,6 +10,7 @@
 
 #include <netinet/tcp.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <time.h>
 
 #include "kselftest_harness.h"
@@ -24,25 +25,36 @@ struct expect {
 	unsigned int n[TCPSTATES_NSTATES][2];
 };
 
-/* Polls sock_diag for up to 20 s until it shows exactly @e. */
-static bool diag_settles_to(const struct expect *e, bool with_close)
+/*
+ * Polls sock_diag for up to 20 s until it shows exactly @e; if it never
+ * does, @why says what the last dump showed instead.
+ */
+static bool diag_settles_to(const struct expect *e, bool with_close,
+			    char *why, size_t len)
 {
 	static struct oracle_counts oc;
-	struct timespec ms = { 0, 10000000 };
-	int i, s, f;
+	struct timespec ms = { 0, 10000000 }, t0, t;
+	int s, f;
 
-	for (i = 0; i < 2000; i++) {
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	do {
 		bool same = !oracle_sock_diag(&oc, with_close);
 
+		snprintf(why, len, "the dump failed");
 		for (s = 1; same && s <= TCPSTATES_LAST_STATE; s++)
-			for (f = 0; f < 2; f++)
+			for (f = 0; same && f < 2; f++)
 				if ((s != TCP_CLOSE || with_close) &&
-				    oc.sockets[s][f] != e->n[s][f])
+				    oc.sockets[s][f] != e->n[s][f]) {
+					snprintf(why, len, "%s ipv%d: %u, not %u",
+						 names[s], f ? 6 : 4,
+						 oc.sockets[s][f], e->n[s][f]);
 					same = false;
+				}
 		if (same)
 			return true;
 		nanosleep(&ms, NULL);
-	}
+		clock_gettime(CLOCK_MONOTONIC, &t);
+	} while (t.tv_sec - t0.tv_sec < 20);
 	return false;
 }
 
@@ -55,14 +67,14 @@ static void check_counts(struct __test_metadata *_metadata,
 			 const struct expect *e, struct ts_prom *prom_out)
 {
 	static struct oracle_counts diag, proc;
-	static char text[CHECK_BUF_SIZE], err[256];
+	static char text[CHECK_BUF_SIZE], err[256], why[128];
 	bool with_close = oracle_has_bound_inactive();
 	struct ts_summary sum;
 	struct ts_prom prom;
 	int s, f;
 
-	ASSERT_TRUE(diag_settles_to(e, with_close))
-		TH_LOG("sock_diag never showed the generated sockets");
+	ASSERT_TRUE(diag_settles_to(e, with_close, why, sizeof(why)))
+		TH_LOG("sock_diag never showed the generated sockets: %s", why);
 	ASSERT_LT(0, ts_read_file(TCPSTATES_PROC_PATH, text, sizeof(text)));
 	ASSERT_EQ(0, ts_parse_summary(text, &sum, err, sizeof(err)))
 		TH_LOG("%s: %s", TCPSTATES_PROC_PATH, err);

@@ -25,10 +25,15 @@
 #define tcpstates_bind_bucket		inet_bind2_bucket
 #define tcpstates_bind_table(h)		((h)->bhash2)
 #define tcpstates_bind_net(tb)		ib2_net(tb)
+/* The bucket an owner is on; NULL once unbound. */
+#define tcpstates_sk_bind_bucket(sk)	(inet_csk(sk)->icsk_bind2_hash)
+#define tcpstates_tw_bind_bucket(tw)	((tw)->tw_tb2)
 #else
 #define tcpstates_bind_bucket		inet_bind_bucket
 #define tcpstates_bind_table(h)		((h)->bhash)
 #define tcpstates_bind_net(tb)		ib_net(tb)
+#define tcpstates_sk_bind_bucket(sk)	(inet_csk(sk)->icsk_bind_hash)
+#define tcpstates_tw_bind_bucket(tw)	((tw)->tw_tb)
 #endif
 
 #endif /* _TCPSTATES_COMPAT_H */

@@ -28,16 +28,34 @@ struct tcpstates_tw_stats {
 	u64 hist[TCPSTATES_TW_NBOUNDS + 1];
 };
 
-/* What one walk counts; also used per bucket so a bucket can be redone. */
+/* What one walk counts. */
 struct tcpstates_tally {
 	u64 sockets[TCPSTATES_NSTATES][TCPSTATES_NFAMILIES];
 	struct tcpstates_tw_stats tw;
-	u64 walked;		/* table entries visited, every namespace */
+};
+
+/* The tables a walk reads, in its order. */
+enum tcpstates_table {
+	TCPSTATES_TABLE_ESTABLISHED,	/* full, request, timewait sockets */
+	TCPSTATES_TABLE_LISTENING,	/* listeners */
+	TCPSTATES_TABLE_BIND,		/* bound full and timewait sockets */
+	TCPSTATES_NTABLES
+};
+
+/* What the walk of one table did. */
+struct tcpstates_table_stats {
+	u64 buckets;	/* the table's size */
+	u64 entries;	/* entries of the walked namespace */
+	u64 pauses;	/* lock drops inside a bucket */
+	u64 restarts;	/* buckets walked again after a pause */
+	u64 ns;		/* duration */
 };
 
 /* Everything a read of either proc file prints, taken once per open. */
 struct tcpstates_snapshot {
 	struct tcpstates_tally tally;
+	struct tcpstates_table_stats tables[TCPSTATES_NTABLES];
+	u64 walked;		/* entries of this namespace, all tables */
 	u64 walk_ns;
 	unsigned int netns_ino;
 	int tw_in_use;		/* timewait sockets of this netns, any substate */
@@ -48,13 +66,11 @@ struct tcpstates_snapshot {
 /* stats.c */
 extern const unsigned int tcpstates_tw_bounds_s[TCPSTATES_TW_NBOUNDS];
 void tcpstates_tally_init(struct tcpstates_tally *t);
-void tcpstates_tally_merge(struct tcpstates_tally *dst,
-			   const struct tcpstates_tally *src);
 void tcpstates_tw_add(struct tcpstates_tw_stats *tw, u32 remaining_ms);
 u64 tcpstates_state_total(const struct tcpstates_tally *t, int state);
 
-/* walk.c */
-void tcpstates_walk(struct net *net, struct tcpstates_snapshot *snap);
+/* count.c */
+void tcpstates_count(struct net *net, struct tcpstates_snapshot *snap);
 
 /* text.c */
 enum tcpstates_lang tcpstates_lang(void);

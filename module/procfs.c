@@ -4,9 +4,10 @@
  * namespace) and /proc/net/tcpstates (Prometheus format, one per
  * namespace).
  *
- * Each open file walks the tables once, at its first read, and every later
- * read of it (1 byte at a time, after lseek, a retry with a bigger buffer)
- * prints that same snapshot. The snapshot has a fixed size: nothing on the
+ * A read from offset 0 walks the tables into the open file's snapshot, as
+ * every /proc file starts afresh there; reads that go on from there (1
+ * byte at a time, a seek within it, seq_file's retry with a bigger buffer)
+ * print that same snapshot. The snapshot has a fixed size: nothing on the
  * read path grows with the number of sockets.
  *
  * Unload and namespace teardown are safe with readers active: removing a
@@ -27,21 +28,50 @@
 struct tcpstates_seq {
 	struct seq_net_private p;
 	bool taken;
+	bool overflowed;	/* the last show did not fit the buffer */
 	struct tcpstates_snapshot snap;
 };
 
+/*
+ * The one record, the snapshot. start() at position 0 comes from a read at
+ * offset 0 (read_pos 0: the first read, or one after lseek(0), or pread at
+ * 0), which takes a new snapshot; or from seq_file printing the record
+ * again: into a bigger buffer after an overflow, or to skip to an offset
+ * within it (a seek or a pread elsewhere, read_pos not 0). Those keep it.
+ */
 static void *tcpstates_seq_start(struct seq_file *seq, loff_t *pos)
 {
 	struct tcpstates_seq *s = seq->private;
+	bool retry = s->overflowed;
 
 	if (*pos)
 		return NULL;
-	if (!s->taken) {
-		tcpstates_walk(seq_file_net(seq), &s->snap);
+	s->overflowed = false;
+	if (!s->taken || (seq->read_pos == 0 && !retry)) {
+		tcpstates_count(seq_file_net(seq), &s->snap);
 		s->snap.lang = tcpstates_lang();
 		s->taken = true;
 	}
 	return &s->snap;
+}
+
+/* Notes an overflow: seq_file then calls start() again for the retry. */
+static int tcpstates_seq_shown(struct seq_file *seq, int ret)
+{
+	struct tcpstates_seq *s = seq->private;
+
+	s->overflowed = seq_has_overflowed(seq);
+	return ret;
+}
+
+static int summary_show(struct seq_file *seq, void *v)
+{
+	return tcpstates_seq_shown(seq, tcpstates_show_summary(seq, v));
+}
+
+static int prometheus_show(struct seq_file *seq, void *v)
+{
+	return tcpstates_seq_shown(seq, tcpstates_show_prometheus(seq, v));
 }
 
 static void *tcpstates_seq_next(struct seq_file *seq, void *v, loff_t *pos)
@@ -58,14 +88,14 @@ static const struct seq_operations summary_seq_ops = {
 	.start	= tcpstates_seq_start,
 	.next	= tcpstates_seq_next,
 	.stop	= tcpstates_seq_stop,
-	.show	= tcpstates_show_summary,
+	.show	= summary_show,
 };
 
 static const struct seq_operations prometheus_seq_ops = {
 	.start	= tcpstates_seq_start,
 	.next	= tcpstates_seq_next,
 	.stop	= tcpstates_seq_stop,
-	.show	= tcpstates_show_prometheus,
+	.show	= prometheus_show,
 };
 
 static int summary_open(struct inode *inode, struct file *file)

@@ -71,8 +71,8 @@ int tcpstates_show_prometheus(struct seq_file *seq, void *v)
 		   "net.ipv4.tcp_max_tw_buckets: beyond it closing connections skip TIME_WAIT.",
 		   snap->tw_limit);
 	show_gauge(seq, TCPSTATES_M_WALKED,
-		   "Table entries the walk behind these numbers visited, all namespaces.",
-		   snap->tally.walked);
+		   "Table entries of this namespace the walk behind these numbers visited.",
+		   snap->walked);
 	put_family(seq, TCPSTATES_M_WALK_TIME, "gauge",
 		   "Duration of the walk behind these numbers.");
 	seq_printf(seq, "%s %llu.%09llu\n", TCPSTATES_M_WALK_TIME,

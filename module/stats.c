@@ -36,23 +36,6 @@ void tcpstates_tw_add(struct tcpstates_tw_stats *tw, u32 remaining_ms)
 	tw->hist[tw_bucket(remaining_ms)]++;
 }
 
-void tcpstates_tally_merge(struct tcpstates_tally *dst,
-			   const struct tcpstates_tally *src)
-{
-	unsigned int s, f, i;
-
-	for (s = 0; s < TCPSTATES_NSTATES; s++)
-		for (f = 0; f < TCPSTATES_NFAMILIES; f++)
-			dst->sockets[s][f] += src->sockets[s][f];
-	dst->tw.count += src->tw.count;
-	dst->tw.sum_ms += src->tw.sum_ms;
-	dst->tw.min_ms = min(dst->tw.min_ms, src->tw.min_ms);
-	dst->tw.max_ms = max(dst->tw.max_ms, src->tw.max_ms);
-	for (i = 0; i <= TCPSTATES_TW_NBOUNDS; i++)
-		dst->tw.hist[i] += src->tw.hist[i];
-	dst->walked += src->walked;
-}
-
 u64 tcpstates_state_total(const struct tcpstates_tally *t, int state)
 {
 	return t->sockets[state][TCPSTATES_V4] + t->sockets[state][TCPSTATES_V6];

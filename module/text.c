@@ -266,7 +266,7 @@ static void show_header(struct seq_file *seq,
 
 	seq_printf(seq, "%s %s  netns %u  walked %llu sockets in %llu.%03llu ms\n",
 		   TCPSTATES_HEADER_TAG, TCPSTATES_VERSION, snap->netns_ino,
-		   snap->tally.walked, us / 1000, us % 1000);
+		   snap->walked, us / 1000, us % 1000);
 	seq_printf(seq, "%-11s %7s %7s %7s  %s\n", "STATE", "TOTAL", "IPV4",
 		   "IPV6", desc_heading[snap->lang]);
 }

@@ -4,6 +4,7 @@
  * write, reads of any size and offset, languages, and bad input.
  */
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
+#include "oracle.h"
 #include "parse.h"
 #include "sockgen.h"
 
@@ -134,42 +136,145 @@ static ssize_t read_chunked(int fd, char *buf, size_t size, size_t chunk)
 	return len;
 }
 
+/* ESTABLISHED IPv4 sockets in @text, a whole read of files[@i]. */
+static long long established_v4(int i, const char *text)
+{
+	struct ts_summary sum;
+	struct ts_prom prom;
+	char err[256];
+
+	if (i == 0)
+		return ts_parse_summary(text, &sum, err, sizeof(err)) ? -1 :
+		       (long long)sum.sockets[TCP_ESTABLISHED][0];
+	return ts_parse_prometheus(text, &prom, err, sizeof(err)) ? -1 :
+	       (long long)prom.sockets[TCP_ESTABLISHED][0];
+}
+
+/* The oracle's count of the same. */
+static long long diag_established_v4(void)
+{
+	static struct oracle_counts c;
+
+	if (oracle_sock_diag(&c, false))
+		return -1;
+	return c.sockets[TCP_ESTABLISHED][ORACLE_V4];
+}
+
 /*
- * One open file is one snapshot: byte-by-byte, odd-sized, after seeks
- * forward and back and with pread, the same text comes back.
+ * A read that goes on from where the last one stopped prints the snapshot
+ * the open file took at offset 0, whatever the chunk size, and so do seeks
+ * and preads within it; a connection made meanwhile is not in it. A read
+ * from offset 0 again (after lseek, or pread at 0) takes a new snapshot,
+ * as every /proc file does, and shows the connection: counts against
+ * sock_diag.
  */
-TEST(reads_of_any_size_see_one_snapshot)
+TEST(offset_0_takes_a_snapshot_that_later_reads_keep)
 {
 	static char whole[BUF_SIZE], part[BUF_SIZE];
 	size_t sizes[] = { 1, 7, 4096, 65536 };
+	long long before, after;
 	unsigned int i, j;
+	int fd, lfd, c, a;
 	ssize_t len, n;
-	int fd;
 
+	sg_new_netns();
+	lfd = sg_listener(AF_INET, 64);
 	for (i = 0; i < 2; i++) {
-		fd = open(files[i], O_RDONLY);
-		ASSERT_LE(0, fd);
-		len = read_chunked(fd, whole, sizeof(whole), 1);
-		ASSERT_LT(100, len);
 		for (j = 0; j < sizeof(sizes) / sizeof(sizes[0]); j++) {
+			fd = open(files[i], O_RDONLY);
+			ASSERT_LE(0, fd);
+			before = diag_established_v4();
+			len = read(fd, whole, sizes[j]);
+			ASSERT_LT(0, len);
+			sg_pair(lfd, &c, &a);
+			after = diag_established_v4();
+			ASSERT_EQ(before + 2, after);
+			len += read_chunked(fd, whole + len, sizeof(whole) - len,
+					    sizes[j]);
+			EXPECT_EQ(before, established_v4(i, whole))
+				TH_LOG("%s chunk %zu", files[i], sizes[j]);
+
+			EXPECT_EQ(50, pread(fd, part, 50, 33));
+			EXPECT_EQ(0, memcmp(whole + 33, part, 50));
+			/* Forth and back: each seek lands in the same text. */
+			ASSERT_EQ(len / 2, lseek(fd, len / 2, SEEK_SET));
+			n = read_chunked(fd, part, sizeof(part), 13);
+			EXPECT_EQ(len - len / 2, n);
+			EXPECT_EQ(0, memcmp(whole + len / 2, part, n));
+			ASSERT_EQ(17, lseek(fd, 17, SEEK_SET));
+			EXPECT_EQ(20, read(fd, part, 20));
+			EXPECT_EQ(0, memcmp(whole + 17, part, 20));
+
 			ASSERT_EQ(0, lseek(fd, 0, SEEK_SET));
 			n = read_chunked(fd, part, sizeof(part), sizes[j]);
-			EXPECT_EQ(len, n) TH_LOG("%s chunk %zu", files[i], sizes[j]);
-			EXPECT_EQ(0, memcmp(whole, part, len));
+			EXPECT_EQ(after, established_v4(i, part))
+				TH_LOG("%s after lseek 0, chunk %zu", files[i], sizes[j]);
+
+			sg_pair(lfd, &c, &a);
+			n = pread(fd, part, sizeof(part) - 1, 0);
+			ASSERT_LT(0, n);
+			part[n] = '\0';
+			EXPECT_EQ(diag_established_v4(), established_v4(i, part))
+				TH_LOG("%s pread at 0", files[i]);
+			close(fd);
 		}
-		n = pread(fd, part, 50, 33);
-		EXPECT_EQ(50, n);
-		EXPECT_EQ(0, memcmp(whole + 33, part, 50));
-		/* Forth and back: each seek lands in the same text. */
-		ASSERT_EQ(len / 2, lseek(fd, len / 2, SEEK_SET));
-		n = read_chunked(fd, part, sizeof(part), 13);
-		EXPECT_EQ(len - len / 2, n);
-		EXPECT_EQ(0, memcmp(whole + len / 2, part, n));
-		ASSERT_EQ(17, lseek(fd, 17, SEEK_SET));
-		EXPECT_EQ(20, read(fd, part, 20));
-		EXPECT_EQ(0, memcmp(whole + 17, part, 20));
-		close(fd);
 	}
+}
+
+/* The walked figure of this namespace's /proc/net/tcpstates. */
+static long long walked(void)
+{
+	static char text[BUF_SIZE];
+	struct ts_prom prom;
+	char err[256];
+
+	if (ts_read_file(TCPSTATES_PROC_NET_PATH, text, sizeof(text)) <= 0 ||
+	    ts_parse_prometheus(text, &prom, err, sizeof(err)))
+		return -1;
+	return prom.walked;
+}
+
+/*
+ * What a reader sees depends on its own namespace only: sockets another
+ * namespace makes, in the same tables, leave the walked figure as it was;
+ * a socket made here changes it.
+ */
+TEST(walked_counts_this_namespace_only)
+{
+	int lfd, c, a, i, done[2];
+	long long w0;
+	pid_t pid;
+	char b;
+
+	sg_new_netns();
+	lfd = sg_listener(AF_INET, 64);
+	sg_pair(lfd, &c, &a);
+	w0 = walked();
+	ASSERT_LT(0, w0);
+	ASSERT_EQ(w0, walked());
+
+	ASSERT_EQ(0, pipe(done));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		sg_new_netns();
+		lfd = sg_listener(AF_INET, 64);
+		for (i = 0; i < 300; i++)
+			sg_pair(lfd, &c, &a);
+		for (i = 0; i < 100; i++)
+			sg_time_wait(lfd);
+		if (write(done[1], "", 1) != 1)
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	close(done[1]);
+	ASSERT_EQ(1, read(done[0], &b, 1));
+	EXPECT_EQ(w0, walked());
+	sg_pair(lfd, &c, &a);
+	EXPECT_LT(w0, walked());
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
 }
 
 /* --- lang ------------------------------------------------------------ */

@@ -1,0 +1,349 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The walk engine: the one place that knows how to go over the kernel's
+ * TCP tables. Every view (counting today) is a consumer that gets each
+ * entry through its visit() callback; the engine owns the locking, the
+ * batching and the bounds. It is inlined into each consumer, so visit() is
+ * a direct call.
+ *
+ * Locks. Each non-empty bucket is read under the lock its writers take,
+ * as /proc/net/tcp reads them: the established hash under its bucket's
+ * spinlock with bottom halves off (softirqs insert and remove there), the
+ * listening hash under its bucket's lock (only process context writes it),
+ * the bind hash under its bucket's lock with bottom halves off (the
+ * timewait timer unbinds from softirq). Under the lock a chain cannot
+ * change, so every entry that stays put is seen exactly once: no nulls
+ * marker games, no re-reading part of a chain through a recycled socket.
+ * Empty buckets are skipped by one lockless load, as the kernel's own
+ * walkers do: a socket that stays in a bucket keeps it non-empty.
+ *
+ * Bounds. A lock is held for at most TCPSTATES_HOLD_MAX entries, however
+ * long a chain (a busy port's bind bucket, a namespace's one-bucket hash).
+ * Where a chain is longer, the walk pauses before the next entry, X:
+ * takes a reference on X, drops the lock, reschedules if asked to, takes
+ * the lock again and checks that X is still where it was (still hashed,
+ * same state, same bucket). Then everything after X is still after X, as
+ * no writer inserts in the middle of these chains (new entries go to an
+ * end, a timewait socket replaces its socket in place), so the walk goes
+ * on from X: bounded work to resume, where re-walking to an offset would
+ * not be. If X moved, the consumer rolls back to what it had before the
+ * bucket (restore()) and the bucket is walked again from its head. A
+ * consumer whose visit() cannot be undone must not walk such buckets.
+ *
+ * A socket whose reference count is zero cannot be held: a timewait
+ * socket between its insertion into the tables and the setting of its
+ * count, which its creator does a few instructions later without letting
+ * go of the CPU. The walk then pauses at the next entry instead, so a
+ * lock hold is bounded by TCPSTATES_HOLD_MAX plus the timewait sockets
+ * being created at that instant.
+ */
+#ifndef _TCPSTATES_WALK_H
+#define _TCPSTATES_WALK_H
+
+#include <linux/ktime.h>
+#include <linux/list_nulls.h>
+#include <linux/sched.h>
+#include <linux/spinlock.h>
+#include <net/inet_connection_sock.h>
+#include <net/inet_hashtables.h>
+#include <net/inet_timewait_sock.h>
+#include <net/net_namespace.h>
+#include <net/sock.h>
+
+#include "compat.h"
+#include "internal.h"
+
+/* Entries visited per lock hold. */
+#define TCPSTATES_HOLD_MAX	256
+/* Buckets looked at between reschedule points, empty or not. */
+#define TCPSTATES_RESCHED_BUCKETS	256
+
+/*
+ * A consumer. visit() sees each entry of the walked namespace (of every
+ * namespace when the walk's net is NULL) under the bucket's lock: full,
+ * request and timewait sockets from the established hash, listeners, and
+ * the bind hash's owners (full and timewait sockets). save() is called
+ * before a bucket that may need a pause, restore() when that bucket must
+ * be walked again: it puts the consumer back as save() found it.
+ */
+struct tcpstates_walk_ops {
+	void (*visit)(void *ctx, struct sock *sk, enum tcpstates_table table);
+	void (*save)(void *ctx);
+	void (*restore)(void *ctx);
+};
+
+struct tcpstates_walk {
+	const struct net *net;		/* NULL: every namespace */
+	const struct tcpstates_walk_ops *ops;
+	void *ctx;
+	struct tcpstates_table_stats *stats;	/* of the table being walked */
+	struct sock *held;		/* referenced across a pause */
+};
+
+static __always_inline void tcpstates_lock(spinlock_t *lock, bool bh)
+{
+	if (bh)
+		spin_lock_bh(lock);
+	else
+		spin_lock(lock);
+}
+
+static __always_inline void tcpstates_unlock(spinlock_t *lock, bool bh)
+{
+	if (bh)
+		spin_unlock_bh(lock);
+	else
+		spin_unlock(lock);
+}
+
+/*
+ * The pause before @sk, with @lock held. Returns false, still locked and
+ * without pausing, if @sk cannot be held. Otherwise returns true once the
+ * lock is held again; @sk may have moved meanwhile: the caller checks
+ * (*pprev, what pointed at @sk before the pause, tells). The reference
+ * taken here is dropped at the next pause or at the end of the bucket,
+ * never under the lock, as it may be the last one.
+ */
+static __always_inline bool tcpstates_pause(struct tcpstates_walk *w,
+					    struct sock *sk, spinlock_t *lock,
+					    bool bh)
+{
+	struct sock *prev = w->held;
+
+	if (!refcount_inc_not_zero(&sk->sk_refcnt))
+		return false;
+	w->held = sk;
+	tcpstates_unlock(lock, bh);
+	if (prev)
+		sock_gen_put(prev);
+	cond_resched();
+	tcpstates_lock(lock, bh);
+	w->stats->pauses++;
+	return true;
+}
+
+static __always_inline void tcpstates_bucket_done(struct tcpstates_walk *w)
+{
+	if (w->held) {
+		sock_gen_put(w->held);
+		w->held = NULL;
+	}
+}
+
+static __always_inline void tcpstates_visit(struct tcpstates_walk *w,
+					    struct sock *sk,
+					    enum tcpstates_table table)
+{
+	if (w->net && !net_eq(sock_net(sk), w->net))
+		return;
+	w->stats->entries++;
+	w->ops->visit(w->ctx, sk, table);
+}
+
+/* Whether a nulls chain has more than @max entries; caller holds its lock. */
+static __always_inline bool tcpstates_nulls_longer(struct hlist_nulls_head *head,
+						   unsigned int max)
+{
+	struct hlist_nulls_node *node;
+	unsigned int n = 0;
+
+	for (node = head->first; !is_a_nulls(node); node = node->next)
+		if (++n > max)
+			return true;
+	return false;
+}
+
+/*
+ * One bucket of the established or the listening hash: a nulls chain
+ * linked through sk_nulls_node. The entry a pause held is still in place
+ * if the same link still points at it: a deletion clears its pprev (all
+ * are the _init kind), a deletion of the entry before it or a re-insertion
+ * (at the head: it was not at the head, being past the first hold's
+ * entries) changes it. For the established hash the bucket is checked too.
+ */
+static __always_inline void
+tcpstates_walk_nulls(struct tcpstates_walk *w, struct hlist_nulls_head *head,
+		     spinlock_t *lock, bool bh, enum tcpstates_table table,
+		     u32 slot_mask, u32 slot)
+{
+	struct hlist_nulls_node *node, **pprev;
+	unsigned int n = 0;
+	bool long_chain;
+	struct sock *sk;
+
+	tcpstates_lock(lock, bh);
+	long_chain = tcpstates_nulls_longer(head, TCPSTATES_HOLD_MAX);
+	if (long_chain)
+		w->ops->save(w->ctx);
+restart:
+	for (node = head->first; !is_a_nulls(node); node = node->next) {
+		sk = hlist_nulls_entry(node, struct sock, sk_nulls_node);
+		if (long_chain && n >= TCPSTATES_HOLD_MAX) {
+			pprev = node->pprev;
+			if (tcpstates_pause(w, sk, lock, bh)) {
+				n = 0;
+				if (node->pprev != pprev ||
+				    (sk->sk_hash & slot_mask) != slot) {
+					w->stats->restarts++;
+					w->ops->restore(w->ctx);
+					goto restart;
+				}
+			}
+		}
+		n++;
+		tcpstates_visit(w, sk, table);
+	}
+	tcpstates_unlock(lock, bh);
+	tcpstates_bucket_done(w);
+}
+
+/*
+ * The bind bucket @sk hangs on, or NULL once it is unbound; both kinds of
+ * owner clear it under the bind bucket's lock when they leave.
+ */
+static __always_inline const struct tcpstates_bind_bucket *
+tcpstates_owner_bucket(const struct sock *sk)
+{
+	if (sk->sk_state == TCP_TIME_WAIT)
+		return tcpstates_tw_bind_bucket(inet_twsk(sk));
+	return tcpstates_sk_bind_bucket(sk);
+}
+
+/* Bind buckets (each counts as an entry) and owners of one bind slot. */
+static __always_inline bool tcpstates_bind_longer(struct inet_bind_hashbucket *head,
+						  unsigned int max)
+{
+	struct tcpstates_bind_bucket *tb;
+	unsigned int n = 0;
+	struct sock *sk;
+
+	inet_bind_bucket_for_each(tb, &head->chain) {
+		if (++n > max)
+			return true;
+		sk_for_each_bound(sk, &tb->owners)
+			if (++n > max)
+				return true;
+	}
+	return false;
+}
+
+/*
+ * The pause before owner @sk of bind bucket @tb. A held owner still names
+ * @tb only if it was not unbound meanwhile, and a bucket lives as long as
+ * it has owners, so that also proves @tb is still there. Unbinding does
+ * not clear pprev, but the bucket check sees it; a re-insertion (at the
+ * head) changes pprev unless @sk was at the head already, where the order
+ * after it is the same anyway. Returns false if the slot must be walked
+ * again.
+ */
+static __always_inline bool
+tcpstates_bind_pause(struct tcpstates_walk *w, struct inet_bind_hashbucket *head,
+		     const struct tcpstates_bind_bucket *tb, struct sock *sk,
+		     unsigned int *n)
+{
+	struct hlist_node **pprev = sk->sk_bind_node.pprev;
+
+	if (!tcpstates_pause(w, sk, &head->lock, true))
+		return true;
+	*n = 0;
+	if (tcpstates_owner_bucket(sk) == tb && sk->sk_bind_node.pprev == pprev)
+		return true;
+	w->stats->restarts++;
+	w->ops->restore(w->ctx);
+	return false;
+}
+
+/*
+ * One bind-hash slot: a chain of bind buckets (port, namespace and, from
+ * 6.3, address), each with its owners. Buckets of other namespaces are
+ * stepped over without looking at their owners, but count towards the
+ * bound; the pause before one holds its first owner.
+ */
+static __always_inline void
+tcpstates_walk_bind(struct tcpstates_walk *w, struct inet_bind_hashbucket *head)
+{
+	struct tcpstates_bind_bucket *tb;
+	struct hlist_node *tbn, *skn;
+	unsigned int n = 0;
+	bool long_chain, mine;
+	struct sock *sk;
+
+	spin_lock_bh(&head->lock);
+	long_chain = tcpstates_bind_longer(head, TCPSTATES_HOLD_MAX);
+	if (long_chain)
+		w->ops->save(w->ctx);
+restart:
+	for (tbn = head->chain.first; tbn; tbn = tbn->next) {
+		tb = hlist_entry(tbn, struct tcpstates_bind_bucket, node);
+		mine = !w->net || net_eq(tcpstates_bind_net(tb), w->net);
+		n++;
+		for (skn = tb->owners.first; skn; skn = skn->next) {
+			sk = hlist_entry(skn, struct sock, sk_bind_node);
+			if (long_chain && n >= TCPSTATES_HOLD_MAX &&
+			    !tcpstates_bind_pause(w, head, tb, sk, &n))
+				goto restart;
+			if (!mine)
+				break;
+			n++;
+			w->stats->entries++;
+			w->ops->visit(w->ctx, sk, TCPSTATES_TABLE_BIND);
+		}
+	}
+	spin_unlock_bh(&head->lock);
+	tcpstates_bucket_done(w);
+}
+
+/*
+ * Walks the whole of @table of @h, bucket by bucket. Sleeps between
+ * buckets; holds nothing on return.
+ */
+static __always_inline void
+tcpstates_walk_table(struct tcpstates_walk *w, struct inet_hashinfo *h,
+		     enum tcpstates_table table,
+		     struct tcpstates_table_stats *stats)
+{
+	unsigned int slot, nslots;
+	u64 start = ktime_get_ns();
+
+	w->stats = stats;
+	switch (table) {
+	case TCPSTATES_TABLE_ESTABLISHED:
+		nslots = h->ehash_mask + 1;
+		break;
+	case TCPSTATES_TABLE_LISTENING:
+		nslots = h->lhash2_mask + 1;
+		break;
+	default:
+		nslots = h->bhash_size;
+		break;
+	}
+	stats->buckets = nslots;
+	for (slot = 0; slot < nslots; slot++) {
+		if (slot % TCPSTATES_RESCHED_BUCKETS == 0)
+			cond_resched();
+		switch (table) {
+		case TCPSTATES_TABLE_ESTABLISHED:
+			if (hlist_nulls_empty(&h->ehash[slot].chain))
+				break;
+			tcpstates_walk_nulls(w, &h->ehash[slot].chain,
+					     inet_ehash_lockp(h, slot), true,
+					     table, h->ehash_mask, slot);
+			break;
+		case TCPSTATES_TABLE_LISTENING:
+			if (hlist_nulls_empty(&h->lhash2[slot].nulls_head))
+				break;
+			tcpstates_walk_nulls(w, &h->lhash2[slot].nulls_head,
+					     &h->lhash2[slot].lock, false,
+					     table, 0, 0);
+			break;
+		default:
+			if (hlist_empty(&tcpstates_bind_table(h)[slot].chain))
+				break;
+			tcpstates_walk_bind(w, &tcpstates_bind_table(h)[slot]);
+			break;
+		}
+	}
+	stats->ns = ktime_get_ns() - start;
+}
+
+#endif /* _TCPSTATES_WALK_H */

@@ -14,7 +14,7 @@ DKMS_SRC := /usr/src/tcpstates-$(VERSION)
 DIST_FILES := Kbuild Makefile VERSION module include
 
 export CACHE DEBUG_CACHE QEMU_ACCEL GUEST_TIMEOUT GUEST_MEM LATENCY_READS \
-	LATENCY_SOCKETS SUITE
+	LATENCY_SOCKETS SUITE TINY_SUITE
 
 .PHONY: all module clean check lint demo vm help install uninstall \
 	dkms-install dkms-remove deb check-dkms check-debug
@@ -91,7 +91,8 @@ help:
 	@echo
 	@echo 'Test in QEMU guests booting Debian kernels (fetched into .cache/):'
 	@echo '  make check           build with W=1 and run the kselftest suite on'
-	@echo '                       every kernel of KERNELS="$(KERNELS)"'
+	@echo '                       every kernel of KERNELS="$(KERNELS)", then'
+	@echo '                       TINY_SUITE in a guest with 16-bucket tables'
 	@echo '  make lint            checkpatch --strict and sparse (C=2) builds'
 	@echo '  make check-debug     build a debug kernel (KASAN, lockdep, PROVE_RCU,'
 	@echo '                       kmemleak, UBSAN, KFENCE, latency tracers) from'
@@ -107,7 +108,8 @@ help:
 	@echo
 	@echo 'Variables: KERNELS, KERNEL (6.1 6.1-rt 6.12 6.12-rt), QEMU_ACCEL=kvm,'
 	@echo '  GUEST_TIMEOUT (s, default 900; debug 3600), GUEST_MEM (MiB, default'
-	@echo '  2048; debug 4096), SUITE (programs to run, default all), CACHE,'
+	@echo '  2048; debug 4096), SUITE (programs to run, default all), TINY_SUITE'
+	@echo '  (those of the 16-bucket guest: states_test churn_test), CACHE,'
 	@echo '  DEBUG_CACHE (default /var/cache/tcpstates/debug if writable),'
 	@echo '  LATENCY_READS (reads per latency load, default 20; 0: none),'
 	@echo '  LATENCY_SOCKETS (sockets per latency load, default 20000)'

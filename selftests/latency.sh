@@ -60,6 +60,7 @@ load() { # NUMBER LABEL READS TCPGEN_ARGS...
 	ip link set lo up
 	"$here/tcpgen" "$@" > /tmp/latency.gen 2>&1 &
 	gen=$!
+	t=0
 	while ! grep -q ready /tmp/latency.gen; do
 		if ! kill -0 $gen 2>/dev/null; then
 			cat /tmp/latency.gen
@@ -67,6 +68,11 @@ load() { # NUMBER LABEL READS TCPGEN_ARGS...
 			return
 		fi
 		sleep 1
+		t=$((t + 1))
+		# How fast the sockets come, to see a slowdown as they add up.
+		[ $((t % 60)) = 0 ] && awk -v t=$t '/^TCP:/ {
+			print "# " $3 " sockets in use after " t " s" }' \
+			/proc/net/sockstat
 	done
 	mod=$(module_counts)
 	want=$(oracle_counts)

@@ -134,7 +134,7 @@ done
 
 # --- 3. the DKMS-built modules in their guests ------------------------------
 # shellcheck disable=SC2086 # one series per word
-KO_FROM_DKMS=1 SUITE="procfs_test states_test" \
+KO_FROM_DKMS=1 SUITE="procfs_test states_test" TINY_SUITE=none \
 	"$qemu_dir/vmtest.sh" check $series_list > "$log/guests.log" 2>&1
 tap $? "guests pass the smoke tests with the DKMS-built modules" "$log/guests.log"
 grep -E '^(not )?ok ' "$log/guests.log" | sed 's/^/#   /'

@@ -97,7 +97,12 @@ run_suite() {
 	BASE_DIR=/kselftest
 	. /kselftest/kselftest/runner.sh
 	DIR=tcpstates
-	set -- $(cat run_order)
+	# tsrun=PROG,PROG... on the command line picks the programs.
+	if [ -n "${tsrun:-}" ]; then
+		set -- $(echo "$tsrun" | tr , ' ')
+	else
+		set -- $(cat run_order)
+	fi
 	echo "TAP version 13"
 	echo "1..$#"
 	test_num=0
@@ -179,6 +184,11 @@ demo)
 shell)
 	insmod "$KO" && echo "tcpstates loaded; 'reboot -f' to leave"
 	setsid cttyhack sh -l
+	;;
+bench)
+	# make bench (selftests/qemu/bench.sh): results on ttyS1.
+	insmod "$KO"
+	/bench/guest.sh > /dev/ttyS1 2>&1
 	;;
 esac
 poweroff_now

@@ -23,6 +23,9 @@
 #                  0: no latency test)
 #   LATENCY_SOCKETS sockets per load in that test (20000)
 #   SUITE          the selftest programs to run (default: all)
+#   TINY_SUITE     those to run again in a guest with 16-bucket TCP
+#                  tables (default: states_test churn_test; none: no such
+#                  guest). SUITE filters them too.
 #   KO_FROM_DKMS   boot the module DKMS installed for each kernel instead
 #                  of building one
 set -euo pipefail
@@ -47,6 +50,10 @@ GUEST_CMDLINE=""
 LATENCY_READS=${LATENCY_READS:-20}
 LATENCY_SOCKETS=${LATENCY_SOCKETS:-20000}
 SUITE=${SUITE:-}
+# The programs of the tiny-tables guest (thash_entries=16); none: no guest.
+TINY_SUITE_SET=${TINY_SUITE:-}
+TINY_SUITE=${TINY_SUITE:-states_test churn_test}
+[ "$TINY_SUITE" = none ] && TINY_SUITE=""
 KO_FROM_DKMS=${KO_FROM_DKMS:-}
 KSRC=$CACHE/ksrc
 KSFT_DIR=$KSRC/tools/testing/selftests
@@ -198,7 +205,8 @@ install_selftests() { # BUILD_DIR DEST_ROOT
 		INSTALL_PATH="$dest/tcpstates" install >/dev/null
 	make -s -C "$top/selftests" KSFT_DIR="$KSFT_DIR" OUTPUT="$1" \
 		COLLECTION=tcpstates emit_tests | sed 's/^tcpstates://' |
-		if [ -n "$SUITE" ]; then grep -xF "$(printf '%s\n' $SUITE)"; else cat; fi \
+		if [ -n "$SUITE" ]; then grep -xF "$(printf '%s\n' $SUITE)" || true
+		else cat; fi \
 		> "$dest/tcpstates/run_order"
 }
 
@@ -284,11 +292,11 @@ qemu_base() { # KERNEL_DIR INITRAMFS MODE [EXTRA_CMDLINE]
 }
 
 # Boots a check guest; the console and the results channel become files.
-boot_check() { # KERNEL_DIR INITRAMFS RUN_DIR
+boot_check() { # KERNEL_DIR INITRAMFS RUN_DIR CMDLINE
 	local rc=0
 	rm -f "$3/console.log" "$3/results.log"
 	eval "timeout --foreground $GUEST_TIMEOUT \
-		$(qemu_base "$1" "$2" check "$GUEST_CMDLINE")" \
+		$(qemu_base "$1" "$2" check "$4")" \
 		-serial "file:$3/console.log" -serial "file:$3/results.log" \
 		</dev/null >"$3/qemu.log" 2>&1 || rc=$?
 	return $rc
@@ -415,21 +423,53 @@ check_one() { # SERIES SELFTEST_BUILD
 	fi
 
 	pack_initramfs "$kernel" "$ko" "$2" "$run/initramfs.cpio"
-	log "$release: booting ($QEMU_ACCEL, timeout ${GUEST_TIMEOUT}s)"
+	boot_and_report "$kernel" "$label" "$run" "$run/initramfs.cpio" \
+		"$GUEST_CMDLINE"
+	tiny_tables_run "$kernel" "$run"
+}
+
+# The programs of the tiny-tables guest that SUITE asks for (all if unset).
+tiny_programs() {
+	local p out=""
+	for p in $TINY_SUITE; do
+		[ -z "$SUITE" ] || [[ " $SUITE " == *" $p "* ]] && out+="${out:+,}$p"
+	done
+	echo "$out"
+}
+
+# A second guest with established and bind hashes of 16 buckets, where
+# every chain is longer than one lock hold of the walk: the count tests
+# again, and the churn test, which needs such tables to bite.
+tiny_tables_run() { # KERNEL_DIR RUN_DIR
+	local progs cmdline run=$2/tiny
+	progs=$(tiny_programs)
+	[ -n "$progs" ] || return 0
+	mkdir -p "$run"
+	cmdline=$(echo "$GUEST_CMDLINE" | sed 's/tslatency=[^ ]*//')
+	# Not the latency loads again (tslatency).
+	boot_and_report "$1" "[$(basename "$1") thash_entries=16]" "$run" \
+		"$2/initramfs.cpio" \
+		"$cmdline thash_entries=16 tsrun=$progs"
+}
+
+boot_and_report() { # KERNEL_DIR LABEL RUN_DIR INITRAMFS CMDLINE
+	local kernel=$1 label=$2 run=$3 release rc=0
+	release=$(basename "$kernel")
+	log "$label: booting ($QEMU_ACCEL, timeout ${GUEST_TIMEOUT}s)"
 	local t0=$SECONDS
-	boot_check "$kernel" "$run/initramfs.cpio" "$run" || rc=$?
+	boot_check "$kernel" "$4" "$run" "$5" || rc=$?
 	touch "$run/console.log" "$run/results.log"
 	# Debian kernels very rarely oops while booting under TCG (seen: an
 	# int3 from text patching, before init ran). Before init nothing of
 	# ours has run, so such a boot is retried once, and said so.
 	if ! grep -q '^# guest: ' "$run/results.log"; then
-		echo "# $release: guest died before init (qemu exit $rc); retrying once"
+		echo "# $label: guest died before init (qemu exit $rc); retrying once"
 		grep -Em1 "$SPLAT_RE" "$run/console.log" | sed 's/^/#   /' || true
 		rc=0
-		boot_check "$kernel" "$run/initramfs.cpio" "$run" || rc=$?
+		boot_check "$kernel" "$4" "$run" "$5" || rc=$?
 		touch "$run/console.log" "$run/results.log"
 	fi
-	log "$release: guest ran $((SECONDS - t0))s, qemu exit $rc"
+	log "$label: guest ran $((SECONDS - t0))s, qemu exit $rc"
 
 	if grep -q "^# guest: $release " <(tr -d '\r' < "$run/results.log"); then
 		tap ok "$label guest booted $release"
@@ -564,6 +604,10 @@ check-debug)
 	# when they are counted: this kernel makes about 55 a second and 100
 	# pairs a second (see scale_test.c).
 	GUEST_CMDLINE+=" TCPSTATES_SCALE_TW=800 TCPSTATES_SCALE_PAIRS=500"
+	# The churn test under the checkers, with fewer reads (slower here).
+	TINY_SUITE=${TINY_SUITE_SET:-churn_test}
+	[ "$TINY_SUITE" = none ] && TINY_SUITE=""
+	GUEST_CMDLINE+=" TCPSTATES_CHURN_READS=200"
 	cmd_check debug ;;
 lint)  [ $# -gt 0 ] || set -- 6.1 6.12 6.12-rt; cmd_lint "$@" ;;
 demo)  cmd_interactive demo "${1:-6.12}" ;;

@@ -18,7 +18,10 @@
  * walkers do: a socket that stays in a bucket keeps it non-empty.
  *
  * Bounds. A lock is held for at most TCPSTATES_HOLD_MAX entries, however
- * long a chain (a busy port's bind bucket, a namespace's one-bucket hash).
+ * long a chain (a busy port's bind bucket, a namespace's one-bucket hash);
+ * at a bucket's first lock, one pass over up to TCPSTATES_HOLD_MAX + 1
+ * links also tells whether the chain is longer (the consumer must then
+ * save() first: see below).
  * Where a chain is longer, the walk pauses before the next entry, X:
  * takes a reference on X, drops the lock, reschedules if asked to, takes
  * the lock again and checks that X is still where it was (still hashed,

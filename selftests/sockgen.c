@@ -15,11 +15,13 @@
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -326,12 +328,63 @@ static struct sockaddr_in loopback4(unsigned int n, unsigned int port)
 
 #define REPAIR_PORTS	60000	/* ports 1024..61023 of each address */
 
+/*
+ * Repaired sockets @from to @to - 1: on @listener's address and port, each
+ * to its own peer, or (no listener) each on its own address and port.
+ */
+static void repaired_range(const struct sockaddr_in *listener,
+			   unsigned long from, unsigned long to)
+{
+	struct sockaddr_in local, remote;
+	unsigned long i;
+
+	for (i = from; i < to; i++) {
+		local = loopback4(2 + i / REPAIR_PORTS, 1024 + i % REPAIR_PORTS);
+		remote = loopback4(1, 9);
+		if (listener) {
+			remote = local;
+			local = *listener;
+		}
+		repaired(&local, &remote);
+	}
+}
+
+/*
+ * Makes a repaired load in two processes, one per CPU of the guest: a
+ * child makes the second half and keeps it until this process dies.
+ */
+static void repaired_in_two(const struct sockaddr_in *listener,
+			    unsigned long n)
+{
+	int done[2];
+	pid_t pid;
+	char b;
+
+	if (pipe(done))
+		die("pipe");
+	pid = fork();
+	if (pid < 0)
+		die("fork");
+	if (pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		repaired_range(listener, n / 2, n);
+		if (write(done[1], "", 1) != 1)
+			_exit(1);
+		for (;;)
+			pause();
+	}
+	close(done[1]);
+	repaired_range(listener, 0, n / 2);
+	if (read(done[0], &b, 1) != 1)
+		die("the second half of the repaired sockets");
+	close(done[0]);
+}
+
 void sg_repaired_one_port(unsigned long n)
 {
-	struct sockaddr_in local = loopback4(1, 0), remote;
+	struct sockaddr_in local = loopback4(1, 0);
 	socklen_t len = sizeof(local);
 	int lfd = socket(AF_INET, SOCK_STREAM, 0), one = 1;
-	unsigned long i;
 
 	if (lfd < 0 ||
 	    setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
@@ -339,21 +392,12 @@ void sg_repaired_one_port(unsigned long n)
 	    bind(lfd, (struct sockaddr *)&local, len) || listen(lfd, 16) ||
 	    getsockname(lfd, (struct sockaddr *)&local, &len))
 		die("listener for repaired connections");
-	for (i = 0; i < n; i++) {
-		remote = loopback4(2 + i / REPAIR_PORTS, 1024 + i % REPAIR_PORTS);
-		repaired(&local, &remote);
-	}
+	repaired_in_two(&local, n);
 }
 
 void sg_repaired_spread(unsigned long n)
 {
-	struct sockaddr_in local, remote = loopback4(1, 9);
-	unsigned long i;
-
-	for (i = 0; i < n; i++) {
-		local = loopback4(2 + i / REPAIR_PORTS, 1024 + i % REPAIR_PORTS);
-		repaired(&local, &remote);
-	}
+	repaired_in_two(NULL, n);
 }
 
 void sg_raise_fd_limit(void)

@@ -65,7 +65,9 @@ int sg_syn_sent(int full_lfd);
  * them all on the address and port of one listener it makes (LISTEN),
  * with distinct peers: the bind hash then holds what it holds for a
  * listener's accepted connections, one bucket with N + 1 owners.
- * sg_repaired_spread() gives each its own local address and port.
+ * sg_repaired_spread() gives each its own local address and port. Both
+ * make half of them in a child process (the guest has two CPUs), which
+ * keeps its half until the caller exits.
  */
 void sg_repaired_one_port(unsigned long n);
 void sg_repaired_spread(unsigned long n);

@@ -19,9 +19,11 @@
 #   GUEST_TIMEOUT  seconds before a check guest counts as hung (900;
 #                  debug: 3600)
 #   GUEST_MEM      guest memory in MiB (2048; debug: 4096)
-#   LATENCY_READS  reads per load in the debug lane's latency test (20;
+#   LATENCY_READS  reads per load in the debug lane's latency test (10;
 #                  0: no latency test)
-#   LATENCY_SOCKETS sockets per load in that test (20000)
+#   LATENCY_SOCKETS sockets per load in that test (100000)
+#   LATENCY_BOUND_US the longest a read may keep preemption or bottom
+#                  halves off there (1000)
 #   SUITE          the selftest programs to run (default: all)
 #   TINY_SUITE     those to run again in a guest with 16-bucket TCP
 #                  tables (default: states_test churn_test; none: no such
@@ -47,8 +49,11 @@ GUEST_TIMEOUT=${GUEST_TIMEOUT:-900}
 GUEST_MEM=${GUEST_MEM:-2048}
 # Extra kernel command line of check guests (the debug lane adds its own).
 GUEST_CMDLINE=""
-LATENCY_READS=${LATENCY_READS:-20}
-LATENCY_SOCKETS=${LATENCY_SOCKETS:-20000}
+LATENCY_READS=${LATENCY_READS:-10}
+LATENCY_SOCKETS=${LATENCY_SOCKETS:-100000}
+LATENCY_BOUND_US=${LATENCY_BOUND_US:-1000}
+# The latency guest's command line (check-debug sets it); empty: none.
+LATENCY_CMDLINE=""
 SUITE=${SUITE:-}
 # The programs of the tiny-tables guest (thash_entries=16); none: no guest.
 TINY_SUITE_SET=${TINY_SUITE:-}
@@ -351,7 +356,8 @@ guest_records() { # RESULTS_LOG
 report_guest() { # LABEL RUN_DIR
 	local status desc diag f=$2/diag.txt
 	while IFS=$'\t' read -r status desc diag; do
-		printf '%s' "$diag" | tr '\037' '\n' | tail -n 40 > "$f"
+		# A checker's report under a test is up to 60 lines.
+		printf '%s' "$diag" | tr '\037' '\n' | tail -n 64 > "$f"
 		tap "$status" "$1 $desc" "$f"
 	done < <(guest_records "$2/results.log")
 }
@@ -426,6 +432,21 @@ check_one() { # SERIES SELFTEST_BUILD
 	boot_and_report "$kernel" "$label" "$run" "$run/initramfs.cpio" \
 		"$GUEST_CMDLINE"
 	tiny_tables_run "$kernel" "$run"
+	latency_run "$kernel" "$run"
+}
+
+# The debug lane's latency loads (latency.sh), in a guest of their own:
+# their sockets are never torn down (the guest just ends), and kmemleak,
+# which the first guest already ran, is off (kmemleak=off), halving what
+# each socket costs to make.
+latency_run() { # KERNEL_DIR RUN_DIR
+	local run=$2/latency
+	[ -n "$LATENCY_CMDLINE" ] || return 0
+	[ -z "$SUITE" ] || [[ " $SUITE " == *" latency.sh "* ]] || return 0
+	mkdir -p "$run"
+	GUEST_MEM=${GUEST_MEM_SET:-6144} boot_and_report "$1" \
+		"[$(basename "$1") latency]" "$run" "$2/initramfs.cpio" \
+		"$LATENCY_CMDLINE kmemleak=off tsrun=none"
 }
 
 # The programs of the tiny-tables guest that SUITE asks for (all if unset).
@@ -599,7 +620,7 @@ check-debug)
 	GUEST_TIMEOUT=${GUEST_TIMEOUT_SET:-3600}
 	GUEST_CMDLINE="log_buf_len=4M"
 	[ "$LATENCY_READS" -gt 0 ] &&
-		GUEST_CMDLINE+=" tslatency=$LATENCY_READS,$LATENCY_SOCKETS"
+		LATENCY_CMDLINE="log_buf_len=4M tslatency=$LATENCY_READS,$LATENCY_SOCKETS LATENCY_BOUND_US=$LATENCY_BOUND_US"
 	# Every TIME_WAIT socket of the scale test must still live (60 s)
 	# when they are counted: this kernel makes about 55 a second and 100
 	# pairs a second (see scale_test.c).

@@ -207,7 +207,8 @@ restart:
 static __always_inline const struct tcpstates_bind_bucket *
 tcpstates_owner_bucket(const struct sock *sk)
 {
-	if (sk->sk_state == TCP_TIME_WAIT)
+	/* A full socket is never in TIME_WAIT; a timewait one always is. */
+	if (READ_ONCE(sk->sk_state) == TCP_TIME_WAIT)
 		return tcpstates_tw_bind_bucket(inet_twsk(sk));
 	return tcpstates_sk_bind_bucket(sk);
 }

@@ -2,7 +2,8 @@
 /*
  * Exact counts under churn. A stable mix of sockets in one namespace is
  * counted exactly by every one of a thousand reads, while other namespaces
- * open and reset connections as fast as they can through the same buckets.
+ * open and reset connections as fast as they can through the same buckets,
+ * keeping a thousand each open at any time.
  *
  * It bites with tables small enough that every chain is longer than one
  * lock hold of the walk (256 entries), so that reads pause inside chains
@@ -33,14 +34,13 @@
 #define BOUND		300	/* CLOSE sockets per family */
 #define READS		1000	/* of each file; TCPSTATES_CHURN_READS */
 #define CHURNERS	2
+#define POOL		1000	/* connections each churner keeps open */
 
-/* Opens a connection and resets it: no TIME_WAIT is left behind. */
-static void reset_pair(int lfd)
+/* Resets a connection: no TIME_WAIT is left behind. */
+static void reset_pair(int c, int s)
 {
 	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
-	int c, s;
 
-	sg_pair(lfd, &c, &s);
 	if (setsockopt(c, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)) ||
 	    setsockopt(s, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)))
 		exit(2);
@@ -49,20 +49,27 @@ static void reset_pair(int lfd)
 }
 
 /*
- * A child in a namespace of its own, resetting connections until killed;
- * it counts them in @done, shared with the parent.
+ * A child in a namespace of its own that keeps POOL connections open and
+ * replaces the oldest, reset, with a new one, until killed; it counts them
+ * in @done, shared with the parent. Its sockets live about a second, in
+ * the same chains as the mix, so that the socket a read holds across a
+ * pause is now and then one that goes away meanwhile.
  */
 static pid_t start_churner(int family, volatile unsigned long *done)
 {
+	static int c[POOL], s[POOL];
 	pid_t pid = fork();
-	int lfd;
+	int lfd, i;
 
 	if (pid)
 		return pid;
 	sg_new_netns();
 	lfd = sg_listener(family, 128);
-	for (;;) {
-		reset_pair(lfd);
+	for (i = 0; i < POOL; i++)
+		sg_pair(lfd, &c[i], &s[i]);
+	for (i = 0;; i = (i + 1) % POOL) {
+		reset_pair(c[i], s[i]);
+		sg_pair(lfd, &c[i], &s[i]);
 		(*done)++;
 	}
 }

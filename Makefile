@@ -14,10 +14,11 @@ DKMS_SRC := /usr/src/tcpstates-$(VERSION)
 DIST_FILES := Kbuild Makefile VERSION module include
 
 export CACHE DEBUG_CACHE QEMU_ACCEL GUEST_TIMEOUT GUEST_MEM LATENCY_READS \
-	LATENCY_SOCKETS SUITE TINY_SUITE
+	LATENCY_SOCKETS LATENCY_BOUND_US SUITE TINY_SUITE
+export BENCH_SIZES BENCH_MAX BENCH_REPS BENCH_TW_SECS BENCH_THASH BENCH_OUT
 
 .PHONY: all module clean check lint demo vm help install uninstall \
-	dkms-install dkms-remove deb check-dkms check-debug
+	dkms-install dkms-remove deb check-dkms check-debug bench
 
 all: module
 
@@ -73,6 +74,9 @@ demo:
 vm:
 	$(VMTEST) shell $(KERNEL)
 
+bench:
+	selftests/qemu/bench.sh
+
 help:
 	@echo 'tcpstates: count TCP sockets by state, per network namespace'
 	@echo
@@ -105,11 +109,17 @@ help:
 	@echo '                       /proc/tcpstates'
 	@echo '  make vm              boot KERNEL=$(KERNEL) with the module loaded and'
 	@echo '                       give a shell (Ctrl-A X quits)'
+	@echo '  make bench           boot the 6.12 guest, make 1k..300k sockets'
+	@echo '                       (BENCH_MAX=1000000: also 1M) and time'
+	@echo '                       cat /proc/tcpstates against ss, netstat,'
+	@echo '                       /proc/net/tcp and sock_diag; table in'
+	@echo '                       bench/results.md (BENCH_SIZES, BENCH_REPS)'
 	@echo
 	@echo 'Variables: KERNELS, KERNEL (6.1 6.1-rt 6.12 6.12-rt), QEMU_ACCEL=kvm,'
 	@echo '  GUEST_TIMEOUT (s, default 900; debug 3600), GUEST_MEM (MiB, default'
 	@echo '  2048; debug 4096), SUITE (programs to run, default all), TINY_SUITE'
 	@echo '  (those of the 16-bucket guest: states_test churn_test), CACHE,'
 	@echo '  DEBUG_CACHE (default /var/cache/tcpstates/debug if writable),'
-	@echo '  LATENCY_READS (reads per latency load, default 20; 0: none),'
-	@echo '  LATENCY_SOCKETS (sockets per latency load, default 20000)'
+	@echo '  LATENCY_READS (reads per latency load, default 10; 0: none),'
+	@echo '  LATENCY_SOCKETS (sockets per latency load, default 100000),'
+	@echo '  LATENCY_BOUND_US (longest BH/preempt-off section of a read, 1000)'

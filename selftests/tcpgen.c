@@ -23,17 +23,38 @@
  * Without a handshake (TCP_REPAIR; IPv4; see sockgen.h):
  *   one_port=N     N ESTABLISHED on one listener's port; that listener too
  *   spread=N       N ESTABLISHED, each on its own address and port
+ * Not a state:
+ *   tw_secs=S      time_wait= arguments after it stop making sockets S
+ *                  seconds after tcpgen started, keeping what they made
+ *                  (TIME_WAIT lasts 60 s: for a bench that needs them all
+ *                  alive at once)
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "sockgen.h"
 
 static int family = AF_INET;
 static int lfd = -1;
+static time_t start;		/* CLOCK_MONOTONIC seconds */
+static time_t tw_deadline;	/* 0: none */
+
+static time_t mono_secs(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec;
+}
+
+static bool tw_time_left(void)
+{
+	return !tw_deadline || mono_secs() < tw_deadline;
+}
 
 static int conn_listener(void)
 {
@@ -69,7 +90,7 @@ static void make(const char *state, long n)
 		while (n--)
 			sg_close_wait(conn_listener(), true, &c);
 	} else if (!strcmp(state, "time_wait")) {
-		while (n--)
+		while (n-- && tw_time_left())
 			sg_time_wait(conn_listener());
 	} else if (!strcmp(state, "last_ack")) {
 		while (n--)
@@ -81,6 +102,8 @@ static void make(const char *state, long n)
 		sg_repaired_one_port(n);
 	} else if (!strcmp(state, "spread")) {
 		sg_repaired_spread(n);
+	} else if (!strcmp(state, "tw_secs")) {
+		tw_deadline = start + n;
 	} else {
 		fprintf(stderr, "tcpgen: unknown state '%s'\n", state);
 		exit(2);
@@ -93,6 +116,7 @@ int main(int argc, char **argv)
 	long n;
 	int i;
 
+	start = mono_secs();
 	sg_raise_fd_limit();
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "-6")) {

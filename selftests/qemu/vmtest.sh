@@ -34,9 +34,8 @@ set -euo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 qemu_dir=$top/selftests/qemu
-CACHE=${CACHE:-$top/.cache}
-mkdir -p "$CACHE"
-CACHE=$(cd "$CACHE" && pwd)
+. "$qemu_dir/lib.sh"
+CACHE=$(cache_dir "$top")
 if [ -z "${DEBUG_CACHE:-}" ]; then
 	DEBUG_CACHE=$CACHE/debug
 	mkdir -p /var/cache/tcpstates 2>/dev/null &&
@@ -73,8 +72,6 @@ SPLAT_RE+='|hard LOCKUP|lockdep is turned off|DEBUG_LOCKS_WARN_ON|possible circu
 SPLAT_RE+='|KASAN|UBSAN|blocked for more than|Unable to handle|list_(add|del) corruption'
 SPLAT_RE+='|refcount_t:|Voluntary context switch within RCU'
 SPLAT_RE+='|KFENCE:|ODEBUG:|suspicious RCU usage|inconsistent lock state'
-
-. "$qemu_dir/lib.sh"
 
 log() { echo "vmtest: $*" >&2; }
 die() { log "$*"; exit 1; }

@@ -1,0 +1,311 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# bench-guest.sh: the guest half of `make bench` (init.sh's tsmode=bench;
+# installed as /bench/guest.sh, the module loaded by init). Results go to
+# stdout, which init points at ttyS1; the host (bench.sh) turns them into
+# TAP and a table. Parameters come from the kernel command line:
+#   tsbench_sizes=N,N,...  total sockets per size (default 1000)
+#   tsbench_reps=R         timed repetitions of each command (default 5)
+#   tsbench_tw_secs=S      seconds of TIME_WAIT creation at most (40)
+#   tsbench_twgen=G        parallel TIME_WAIT generators (4; one is IPv6)
+#
+# Each size runs in a network namespace of its own (its sockets go away
+# with it) and goes:
+#   1. ESTABLISHED by TCP_REPAIR (tcpgen one_port=, no handshake, in
+#      chunks: several busy listening ports), LISTEN, CLOSE, and a few
+#      real IPv6 connections;
+#   2. then, all at once, CLOSE_WAIT (each with an orphaned FIN_WAIT2
+#      peer) and TIME_WAIT from G generators, stopped after S seconds
+#      (TIME_WAIT lives 60 s, orphaned FIN_WAIT2 as long: all must be
+#      alive at the check);
+#   3. the check: the module's totals per state and family against the
+#      sock_diag counter's, at once, while nothing expires yet;
+#   4. R rounds; each round times every command once (benchtime, on
+#      CLOCK_MONOTONIC), starting one command later than the round
+#      before, so drift (TIME_WAIT expiring) touches all alike.
+# TIME_WAIT is capped at what the generators make in S seconds, measured
+# once up front in a namespace of its own; ESTABLISHED takes the rest.
+#
+# Output lines (the host parses them):
+#   cmd ID TEXT                 a timed command
+#   ok|not ok DESCRIPTION       a check
+#   mix N STATE=COUNT...        the sockets of size N at the check
+#   time N ID ROUND NS          one timed run
+#   walk N ROUND ENTRIES NS SOCKETS  the walk metrics after a round
+#   after N STATE=COUNT...      some of them after the rounds
+#   phase N WHAT SECONDS        how long a part of size N took
+#   uptime SECONDS              the guest's, at the end
+#   # ...                       comments
+
+B=/bench
+export PATH="$B:$PATH"
+
+sizes=$(echo "${tsbench_sizes:-1000}" | tr , ' ')
+reps=${tsbench_reps:-5}
+tw_secs=${tsbench_tw_secs:-40}
+twgen=${tsbench_twgen:-4}
+
+now() { cut -d' ' -f1 /proc/uptime; }
+elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
+
+# The commands timed, one per line. net-tools' netstat by its path:
+# busybox's shell would run its own applet for a bare `netstat`.
+write_commands() {
+	cat > /tmp/cmds <<-'EOF'
+	ss -tanH | awk '{ n[$1]++ } END { for (s in n) print s, n[s] }'
+	ss -tanH state time-wait | wc -l
+	cat /proc/net/tcp /proc/net/tcp6 | awk '{ n[$4]++ } END { for (s in n) print s, n[s] }'
+	/usr/bin/netstat -ant | wc -l
+	busybox netstat -ant | wc -l
+	diagcount
+	ss -s
+	cat /proc/net/sockstat
+	cat /proc/tcpstates
+	cat /proc/net/tcpstates
+	EOF
+}
+
+# --- sockets --------------------------------------------------------------
+
+# Settings of the size's own namespace (new namespaces start from the
+# defaults): no TIME_WAIT reuse, which would recycle our TIME_WAIT sockets
+# for new connections; every port; room for all TIME_WAIT sockets.
+netns_setup() {
+	ip link set lo up
+	echo 0 > /proc/sys/net/ipv4/tcp_tw_reuse
+	echo "1024 65535" > /proc/sys/net/ipv4/ip_local_port_range
+	echo 4000000 > /proc/sys/net/ipv4/tcp_max_tw_buckets
+}
+
+gens=""
+
+start_gen() { # NAME TCPGEN_ARGS...
+	g=$1
+	shift
+	tcpgen "$@" > "/tmp/gen.$g" 2>&1 &
+	echo $! > "/tmp/gen.$g.pid"
+	gens="$gens $g"
+}
+
+# Waits for every generator's "ready"; fails if one died.
+wait_gens() {
+	for g in $gens; do
+		while ! grep -q '^ready' "/tmp/gen.$g"; do
+			if ! kill -0 "$(cat "/tmp/gen.$g.pid")" 2>/dev/null; then
+				echo "# tcpgen $g died:"
+				sed 's/^/#   /' "/tmp/gen.$g" | tail -n 5
+				return 1
+			fi
+			sleep 0.2
+		done
+	done
+}
+
+stop_gens() {
+	for g in $gens; do
+		kill "$(cat "/tmp/gen.$g.pid")" 2>/dev/null
+	done
+	wait
+	gens=""
+}
+
+# The module's per-state counts, as "state family count" lines.
+module_counts() {
+	sed -n 's/^tcpstates_sockets{state="\([a-z_0-9]*\)",family="\([a-z0-9]*\)"} \([0-9]*\)$/\1 \2 \3/p' \
+		/proc/net/tcpstates
+}
+
+# Sockets each tool lists, against the module's count without CLOSE.
+check_tools() { # N
+	want=$(awk '$1 != "close" { n += $3 } END { print n + 0 }' /tmp/mod)
+	got="ss $(ss -tanH | wc -l)"
+	got="$got netstat $(($(/usr/bin/netstat -ant | wc -l) - 2))"
+	got="$got busybox-netstat $(($(busybox netstat -ant | wc -l) - 2))"
+	got="$got proc $(cat /proc/net/tcp /proc/net/tcp6 | grep -vc local_address)"
+	if echo "$got" | awk -v w="$want" '{
+		for (i = 2; i <= NF; i += 2) if ($i != w) bad = 1 }
+		END { exit bad }'; then
+		echo "ok N=$1: ss, netstat, busybox netstat, /proc/net/tcp list them all ($want)"
+	else
+		echo "# want $want: $got"
+		echo "not ok N=$1: ss, netstat, busybox netstat, /proc/net/tcp list them all ($want)"
+	fi
+}
+
+# TIME_WAIT sockets G generators make in 3 s, in a namespace of their own.
+calibrate() {
+	netns_setup
+	i=1
+	while [ $i -le "$twgen" ]; do
+		fam=""
+		[ $i = "$twgen" ] && [ "$twgen" -gt 1 ] && fam=-6
+		start_gen tw$i $fam tw_secs=3 time_wait=1000000
+		i=$((i + 1))
+	done
+	wait_gens || { stop_gens; return 1; }
+	diagcount | awk '$1 == "time_wait" { n += $3 } END { print n + 0 }'
+	stop_gens
+}
+
+# One size, inside its own namespace (unshare -n guest.sh size N TW_CAP).
+run_size() { # N TW_CAP
+	n=$1
+	t0=$(now)
+	netns_setup
+
+	# The mix: TIME_WAIT half, capped; LISTEN and CLOSE 0.1% each;
+	# CLOSE_WAIT and FIN_WAIT2 0.5% each; IPv6 ESTABLISHED 0.5%; the
+	# rest ESTABLISHED over IPv4, up to 100,000 per listening port.
+	tw=$((n / 2))
+	[ "$tw" -gt "$2" ] && tw=$2
+	listen=$((n / 1000)); [ $listen -lt 4 ] && listen=4
+	close=$((n / 1000)); [ $close -lt 2 ] && close=2
+	cw=$((n / 200)); [ $cw -lt 2 ] && cw=2
+	est6=$((n / 200 / 2 * 2)); [ $est6 -lt 2 ] && est6=2
+	est4=$((n - tw - listen - close - 2 * cw - est6))
+	echo "# N=$n: asking for ESTABLISHED $est4+$est6 (IPv4 repaired+IPv6), TIME_WAIT $tw, LISTEN $listen, CLOSE $close, CLOSE_WAIT $cw, FIN_WAIT2 $cw"
+
+	# 1. What has no timer; a process per 100,000 repaired sockets.
+	start_gen misc4 listen=$((listen * 3 / 4)) close=$((close * 3 / 4))
+	left=$est4
+	i=1
+	while [ "$left" -gt 0 ]; do
+		c=$left
+		[ $c -gt 100000 ] && c=100000
+		start_gen est$i one_port=$c
+		left=$((left - c))
+		i=$((i + 1))
+	done
+	start_gen misc6 -6 established=$est6 listen=$((listen - listen * 3 / 4)) \
+		close=$((close - close * 3 / 4))
+	wait_gens || { stop_gens; return 1; }
+	echo "phase $n established $(elapsed "$t0")"
+
+	# 2. What expires 60 s after it is made, all in one window.
+	t1=$(now)
+	start_gen cw close_wait=$cw
+	i=1
+	while [ $i -le "$twgen" ]; do
+		fam=""
+		[ $i = "$twgen" ] && [ "$twgen" -gt 1 ] && fam=-6
+		start_gen tw$i $fam tw_secs="$tw_secs" \
+			time_wait=$(((tw + twgen - i) / twgen))
+		i=$((i + 1))
+	done
+	wait_gens || { stop_gens; return 1; }
+	echo "phase $n timewait $(elapsed "$t1")"
+
+	# 3. The check, at once.
+	module_counts | sort > /tmp/mod
+	diagcount | sort > /tmp/diag
+	if diff -u /tmp/diag /tmp/mod > /tmp/diff; then
+		echo "ok N=$n: module's per-state totals equal sock_diag's"
+	else
+		sed 's/^/# /' /tmp/diff
+		echo "not ok N=$n: module's per-state totals equal sock_diag's"
+	fi
+	awk -v n="$n" '{ t[$1] += $3; all += $3; if ($2 == "ipv6") v6 += $3 }
+	END {
+		printf "mix %d total=%d ipv6=%d", n, all, v6
+		k = split("established time_wait listen close_wait fin_wait2 " \
+			"close syn_sent syn_recv fin_wait1 last_ack closing", o, " ")
+		for (i = 1; i <= k; i++) if (t[o[i]]) printf " %s=%d", o[i], t[o[i]]
+		printf "\n"
+	}' /tmp/mod
+
+	# The tools must see those sockets too (CLOSE aside: only the module
+	# and sock_diag on request list bound-only sockets). At small sizes
+	# only: at large ones this would eat into the TIME_WAIT sockets' life.
+	[ "$n" -le 10000 ] && check_tools "$n"
+
+	# 4. The rounds.
+	t2=$(now)
+	ncmd=$(wc -l < /tmp/cmds)
+	r=1
+	while [ $r -le "$reps" ]; do
+		k=0
+		while [ $k -lt "$ncmd" ]; do
+			id=$(((r - 1 + k) % ncmd + 1))
+			cmd=$(sed -n "${id}p" /tmp/cmds)
+			ns=$(benchtime 1 "$cmd") || echo "# run failed: $cmd"
+			echo "time $n $id $r $ns"
+			k=$((k + 1))
+		done
+		awk -v n="$n" -v r="$r" '
+		/^tcpstates_sockets[{]/ { all += $2 }
+		/^tcpstates_walk_sockets / { w = $2 }
+		/^tcpstates_walk_duration_seconds / { d = $2 }
+		END { printf "walk %d %d %d %.0f %d\n", n, r, w, d * 1e9, all }' \
+			/proc/net/tcpstates
+		r=$((r + 1))
+	done
+	echo "phase $n timing $(elapsed "$t2")"
+	module_counts | awk -v n="$n" '{ t[$1] += $3; all += $3 }
+	END { printf "after %d total=%d time_wait=%d fin_wait2=%d\n",
+		n, all, t["time_wait"], t["fin_wait2"] }'
+	stop_gens
+	echo "phase $n total $(elapsed "$t0")"
+}
+
+# Waits (up to 60 s) for the sockets of namespaces just gone to be freed,
+# so the next size's walks do not pass over them: TCP and TIME_WAIT slab
+# objects, from /proc/slabinfo.
+wait_freed() {
+	i=0
+	while [ $i -lt 120 ]; do
+		left=$(awk '$1 ~ /^(tw_sock_TCP|TCP|TCPv6|tw_sock_TCPv6)$/ { n += $2 }
+			END { print n + 0 }' /proc/slabinfo)
+		[ "$left" -lt 2000 ] && break
+		sleep 0.5
+		i=$((i + 1))
+	done
+	echo "# TCP slab objects left from earlier sizes: $left"
+}
+
+main() {
+	echo "# guest: $(uname -r) $(nproc) cpus $(awk '/^MemTotal/ { print int($2 / 1024) }' /proc/meminfo) MiB"
+	echo "# cmdline: $(cat /proc/cmdline)"
+	if grep -q '^tcpstates ' /proc/modules; then
+		echo "ok guest: tcpstates loaded"
+	else
+		echo "not ok guest: tcpstates loaded"
+		return
+	fi
+	# Limits of the whole machine: fds and orphans for a million sockets.
+	echo 4000000 > /proc/sys/fs/file-max
+	echo 1000000 > /proc/sys/net/ipv4/tcp_max_orphans
+
+	write_commands
+	i=1
+	while read -r c; do
+		echo "cmd $i $c"
+		i=$((i + 1))
+	done < /tmp/cmds
+
+	t=$(now)
+	made=$(unshare -n "$B/guest.sh" calibrate | tail -n 1)
+	case "$made" in
+	''|*[!0-9]*)
+		echo "not ok guest: TIME_WAIT calibration: $made"
+		return ;;
+	esac
+	# 90% of what tw_secs seconds make at the calibrated rate.
+	cap=$((made * tw_secs * 9 / 30))
+	echo "# TIME_WAIT: $twgen generators made $made in 3 s; cap $cap (${tw_secs} s)"
+	echo "phase 0 calibrate $(elapsed "$t")"
+	wait_freed
+
+	for n in $sizes; do
+		unshare -n "$B/guest.sh" size "$n" "$cap" ||
+			echo "not ok N=$n: sockets made"
+		wait_freed
+	done
+	echo "uptime $(now)"
+}
+
+case "${1:-}" in
+size)      run_size "$2" "$3" ;;
+calibrate) calibrate ;;
+*)         main; echo "TCPSTATES-BENCH-DONE" ;;
+esac

@@ -122,4 +122,4 @@ help:
 	@echo '  DEBUG_CACHE (default /var/cache/tcpstates/debug if writable),'
 	@echo '  LATENCY_READS (reads per latency load, default 10; 0: none),'
 	@echo '  LATENCY_SOCKETS (sockets per latency load, default 100000),'
-	@echo '  LATENCY_BOUND_US (longest BH/preempt-off section of a read, 1000)'
+	@echo '  LATENCY_BOUND_US (longest BH/preempt-off section of a read, 10000)'

@@ -9,7 +9,7 @@
 # unprivileged process (readloop) read both files READS times from offset
 # 0, then report the maximum, the task it was in and where it started and
 # ended. When that section is in a read (readloop, with a proc read on the
-# stack), it must be within LATENCY_BOUND_US (default 1000); when it is
+# stack), it must be within LATENCY_BOUND_US (default 10000); when it is
 # elsewhere, every section of the reads was shorter.
 #
 # The loads: SOCKETS/5 and SOCKETS connections on one listener's port (the
@@ -138,7 +138,7 @@ echo 1 > $T/tracing_on
 
 reads=${1:-20}
 n=${2:-100000}
-export bound=${LATENCY_BOUND_US:-1000}
+export bound=${LATENCY_BOUND_US:-10000}
 unshare -n "$0" --load 1 "$((n / 5)) connections on one listener's port" \
 	"$reads" one_port="$((n / 5))"
 unshare -n "$0" --load 3 "$n connections on one listener's port" "$reads" \

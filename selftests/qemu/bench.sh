@@ -66,6 +66,7 @@ mkdir -p "$bin"
 
 # --- build ----------------------------------------------------------------
 
+"$qemu_dir/deps.sh"
 kernel=$("$qemu_dir/fetch-kernel.sh" 6.12 "$CACHE")
 release=$(basename "$kernel")
 kdir=$kernel/root/usr/src/linux-headers-$release

@@ -27,6 +27,13 @@ need=(
 	bison:/usr/bin/bison
 	bc:/usr/bin/bc
 	libelf-dev:/usr/include/libelf.h
+	# make bench: the libraries Debian's ss and netstat load, which
+	# bench-tools.sh copies from this host into the guest
+	libmnl0:/usr/lib/x86_64-linux-gnu/libmnl.so.0
+	libtirpc3:/usr/lib/x86_64-linux-gnu/libtirpc.so.3
+	libbsd0:/usr/lib/x86_64-linux-gnu/libbsd.so.0
+	libcap2:/usr/lib/x86_64-linux-gnu/libcap.so.2
+	libselinux1:/usr/lib/x86_64-linux-gnu/libselinux.so.1
 )
 
 if [ "${1:-}" = --list ]; then

@@ -133,12 +133,17 @@ static __always_inline void tcpstates_bucket_done(struct tcpstates_walk *w)
 	}
 }
 
+/* Whether entries of @net are the walk's to visit. */
+static __always_inline bool tcpstates_ours(const struct tcpstates_walk *w,
+					   const struct net *net)
+{
+	return !w->net || net_eq(net, w->net);
+}
+
 static __always_inline void tcpstates_visit(struct tcpstates_walk *w,
 					    struct sock *sk,
 					    enum tcpstates_table table)
 {
-	if (w->net && !net_eq(sock_net(sk), w->net))
-		return;
 	w->stats->entries++;
 	w->ops->visit(w->ctx, sk, table);
 }
@@ -194,7 +199,8 @@ restart:
 			}
 		}
 		n++;
-		tcpstates_visit(w, sk, table);
+		if (tcpstates_ours(w, sock_net(sk)))
+			tcpstates_visit(w, sk, table);
 	}
 	tcpstates_unlock(lock, bh);
 	tcpstates_bucket_done(w);
@@ -279,7 +285,7 @@ tcpstates_walk_bind(struct tcpstates_walk *w, struct inet_bind_hashbucket *head)
 restart:
 	for (tbn = head->chain.first; tbn; tbn = tbn->next) {
 		tb = hlist_entry(tbn, struct tcpstates_bind_bucket, node);
-		mine = !w->net || net_eq(tcpstates_bind_net(tb), w->net);
+		mine = tcpstates_ours(w, tcpstates_bind_net(tb));
 		n++;
 		for (skn = tb->owners.first; skn; skn = skn->next) {
 			sk = hlist_entry(skn, struct sock, sk_bind_node);
@@ -289,8 +295,7 @@ restart:
 			if (!mine)
 				break;
 			n++;
-			w->stats->entries++;
-			w->ops->visit(w->ctx, sk, TCPSTATES_TABLE_BIND);
+			tcpstates_visit(w, sk, TCPSTATES_TABLE_BIND);
 		}
 	}
 	spin_unlock_bh(&head->lock);

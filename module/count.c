@@ -192,20 +192,20 @@ void tcpstates_count(struct net *net, struct tcpstates_snapshot *snap)
 {
 	struct inet_timewait_death_row *dr = &net->ipv4.tcp_death_row;
 	struct inet_hashinfo *h = dr->hashinfo;
-	struct tcpstates_table_stats *st = snap->tables;
+	struct tcpstates_table_stats *st = snap->walk.tables;
 	struct count_ctx c = { .total = &snap->tally };
 	u64 start = ktime_get_ns();
 	int i;
 
 	tcpstates_tally_init(&snap->tally);
-	memset(snap->tables, 0, sizeof(snap->tables));
+	memset(&snap->walk, 0, sizeof(snap->walk));
 	count_established(h, net, &c, &st[TCPSTATES_TABLE_ESTABLISHED]);
 	count_listening(h, net, &c, &st[TCPSTATES_TABLE_LISTENING]);
 	count_bind(h, net, &c, &st[TCPSTATES_TABLE_BIND]);
-	snap->walk_ns = ktime_get_ns() - start;
-	snap->walked = 0;
+	snap->walk.ns = ktime_get_ns() - start;
+	snap->walk.at_ns = ktime_get_boottime_ns();
 	for (i = 0; i < TCPSTATES_NTABLES; i++)
-		snap->walked += st[i].entries;
+		snap->walk.walked += st[i].entries;
 
 	snap->netns_ino = net->ns.inum;
 	/* tw_refcount is one plus this namespace's timewait sockets. */

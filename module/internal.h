@@ -42,21 +42,37 @@ enum tcpstates_table {
 	TCPSTATES_NTABLES
 };
 
+/* The kinds of table entry: sockets in full, and their light stand-ins. */
+enum tcpstates_kind {
+	TCPSTATES_KIND_FULL,
+	TCPSTATES_KIND_REQUEST,		/* SYN_RECV: struct request_sock */
+	TCPSTATES_KIND_TIMEWAIT,	/* struct inet_timewait_sock */
+	TCPSTATES_NKINDS
+};
+
 /* What the walk of one table did. */
 struct tcpstates_table_stats {
 	u64 buckets;	/* the table's size */
+	u64 nonempty;	/* buckets with entries of any namespace */
 	u64 entries;	/* entries of the walked namespace */
+	u64 kinds[TCPSTATES_NKINDS];	/* those entries by kind */
 	u64 pauses;	/* lock drops inside a bucket */
 	u64 restarts;	/* buckets walked again after a pause */
 	u64 ns;		/* duration */
 };
 
+/* What one walk did, table by table. */
+struct tcpstates_walk_stats {
+	struct tcpstates_table_stats tables[TCPSTATES_NTABLES];
+	u64 walked;		/* entries of the namespace, all tables */
+	u64 ns;			/* duration of the whole walk */
+	u64 at_ns;		/* when it ended, boot clock */
+};
+
 /* Everything a read of either proc file prints, taken once per open. */
 struct tcpstates_snapshot {
 	struct tcpstates_tally tally;
-	struct tcpstates_table_stats tables[TCPSTATES_NTABLES];
-	u64 walked;		/* entries of this namespace, all tables */
-	u64 walk_ns;
+	struct tcpstates_walk_stats walk;
 	unsigned int netns_ino;
 	int tw_in_use;		/* timewait sockets of this netns, any substate */
 	int tw_limit;		/* net.ipv4.tcp_max_tw_buckets */
@@ -82,5 +98,10 @@ int tcpstates_show_prometheus(struct seq_file *seq, void *v);
 /* procfs.c */
 int tcpstates_procfs_init(void);
 void tcpstates_procfs_exit(void);
+void tcpstates_last_walk(struct net *net, struct tcpstates_walk_stats *ws);
+
+/* debugfs.c */
+void tcpstates_debugfs_init(void);
+void tcpstates_debugfs_exit(void);
 
 #endif /* _TCPSTATES_INTERNAL_H */

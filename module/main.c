@@ -16,6 +16,8 @@ static int __init tcpstates_init(void)
 	err = tcpstates_procfs_init();
 	if (err)
 		return err;
+	/* After procfs: the views read the namespaces' data it registers. */
+	tcpstates_debugfs_init();
 
 	pr_info("version %s loaded\n", TCPSTATES_VERSION);
 	return 0;
@@ -23,6 +25,7 @@ static int __init tcpstates_init(void)
 
 static void __exit tcpstates_exit(void)
 {
+	tcpstates_debugfs_exit();
 	tcpstates_procfs_exit();
 	pr_info("unloaded\n");
 }

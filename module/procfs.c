@@ -19,10 +19,43 @@
 #include <linux/proc_fs.h>
 #include <linux/seq_file.h>
 #include <linux/seq_file_net.h>
+#include <linux/spinlock.h>
 #include <net/net_namespace.h>
+#include <net/netns/generic.h>
 
 #include "compat.h"
 #include "internal.h"
+
+/* Per namespace: what its last walk did, for the debugfs stats file. */
+struct tcpstates_net {
+	/*
+	 * Guards last: walks that end at once, readers copying it. Only
+	 * process context takes it, under no other lock: plain will do.
+	 */
+	spinlock_t lock;
+	struct tcpstates_walk_stats last;
+};
+
+static unsigned int tcpstates_net_id __read_mostly;
+
+static void record_walk(struct net *net, const struct tcpstates_walk_stats *ws)
+{
+	struct tcpstates_net *tn = net_generic(net, tcpstates_net_id);
+
+	spin_lock(&tn->lock);
+	tn->last = *ws;
+	spin_unlock(&tn->lock);
+}
+
+/* Copies what the last walk of @net did; all zero before the first. */
+void tcpstates_last_walk(struct net *net, struct tcpstates_walk_stats *ws)
+{
+	struct tcpstates_net *tn = net_generic(net, tcpstates_net_id);
+
+	spin_lock(&tn->lock);
+	*ws = tn->last;
+	spin_unlock(&tn->lock);
+}
 
 /* Private state of an open file; seq_file_net() reads its first member. */
 struct tcpstates_seq {
@@ -49,6 +82,7 @@ static void *tcpstates_seq_start(struct seq_file *seq, loff_t *pos)
 	s->overflowed = false;
 	if (!s->taken || (seq->read_pos == 0 && !retry)) {
 		tcpstates_count(seq_file_net(seq), &s->snap);
+		record_walk(seq_file_net(seq), &s->snap.walk);
 		s->snap.lang = tcpstates_lang();
 		s->taken = true;
 	}
@@ -138,6 +172,9 @@ static const struct proc_ops summary_proc_ops = {
  */
 static int __net_init tcpstates_net_init(struct net *net)
 {
+	struct tcpstates_net *tn = net_generic(net, tcpstates_net_id);
+
+	spin_lock_init(&tn->lock);
 	if (!proc_create_net(TCPSTATES_NAME, 0444, net->proc_net,
 			     &prometheus_seq_ops, sizeof(struct tcpstates_seq)))
 		return -ENOMEM;
@@ -152,6 +189,8 @@ static void __net_exit tcpstates_net_exit(struct net *net)
 static struct pernet_operations tcpstates_net_ops = {
 	.init = tcpstates_net_init,
 	.exit = tcpstates_net_exit,
+	.id = &tcpstates_net_id,
+	.size = sizeof(struct tcpstates_net),
 };
 
 int tcpstates_procfs_init(void)

@@ -72,10 +72,10 @@ int tcpstates_show_prometheus(struct seq_file *seq, void *v)
 		   snap->tw_limit);
 	show_gauge(seq, TCPSTATES_M_WALKED,
 		   "Table entries of this namespace the walk behind these numbers visited.",
-		   snap->walked);
+		   snap->walk.walked);
 	put_family(seq, TCPSTATES_M_WALK_TIME, "gauge",
 		   "Duration of the walk behind these numbers.");
 	seq_printf(seq, "%s %llu.%09llu\n", TCPSTATES_M_WALK_TIME,
-		   snap->walk_ns / NSEC_PER_SEC, snap->walk_ns % NSEC_PER_SEC);
+		   snap->walk.ns / NSEC_PER_SEC, snap->walk.ns % NSEC_PER_SEC);
 	return 0;
 }

@@ -262,11 +262,11 @@ static void put_text(struct seq_file *seq, const char *const text[],
 static void show_header(struct seq_file *seq,
 			const struct tcpstates_snapshot *snap)
 {
-	u64 us = snap->walk_ns / NSEC_PER_USEC;
+	u64 us = snap->walk.ns / NSEC_PER_USEC;
 
 	seq_printf(seq, "%s %s  netns %u  walked %llu sockets in %llu.%03llu ms\n",
 		   TCPSTATES_HEADER_TAG, TCPSTATES_VERSION, snap->netns_ino,
-		   snap->walked, us / 1000, us % 1000);
+		   snap->walk.walked, us / 1000, us % 1000);
 	seq_printf(seq, "%-11s %7s %7s %7s  %s\n", "STATE", "TOTAL", "IPV4",
 		   "IPV6", desc_heading[snap->lang]);
 }

@@ -47,6 +47,7 @@
 #include <linux/list_nulls.h>
 #include <linux/sched.h>
 #include <linux/spinlock.h>
+#include <linux/string.h>
 #include <net/inet_connection_sock.h>
 #include <net/inet_hashtables.h>
 #include <net/inet_timewait_sock.h>
@@ -81,6 +82,9 @@ struct tcpstates_walk {
 	void *ctx;
 	struct tcpstates_table_stats *stats;	/* of the table being walked */
 	struct sock *held;		/* referenced across a pause */
+	/* The stats' entry counts before a bucket that may be redone. */
+	u64 saved_entries;
+	u64 saved_kinds[TCPSTATES_NKINDS];
 };
 
 static __always_inline void tcpstates_lock(spinlock_t *lock, bool bh)
@@ -133,6 +137,40 @@ static __always_inline void tcpstates_bucket_done(struct tcpstates_walk *w)
 	}
 }
 
+/*
+ * Before a bucket that may be walked again: the consumer saves its state,
+ * and the engine its entry counts, so that a restart counts nothing twice.
+ */
+static __always_inline void tcpstates_save(struct tcpstates_walk *w)
+{
+	w->saved_entries = w->stats->entries;
+	memcpy(w->saved_kinds, w->stats->kinds, sizeof(w->saved_kinds));
+	w->ops->save(w->ctx);
+}
+
+static __always_inline void tcpstates_restore(struct tcpstates_walk *w)
+{
+	w->stats->restarts++;
+	w->stats->entries = w->saved_entries;
+	memcpy(w->stats->kinds, w->saved_kinds, sizeof(w->saved_kinds));
+	w->ops->restore(w->ctx);
+}
+
+/*
+ * Which kind of object @sk is. The kind never changes under the bucket
+ * lock: a full socket is replaced by a timewait one, never turned into it.
+ */
+static __always_inline enum tcpstates_kind tcpstates_kind(const struct sock *sk)
+{
+	switch (READ_ONCE(sk->sk_state)) {
+	case TCP_TIME_WAIT:
+		return TCPSTATES_KIND_TIMEWAIT;
+	case TCP_NEW_SYN_RECV:
+		return TCPSTATES_KIND_REQUEST;
+	}
+	return TCPSTATES_KIND_FULL;
+}
+
 /* Whether entries of @net are the walk's to visit. */
 static __always_inline bool tcpstates_ours(const struct tcpstates_walk *w,
 					   const struct net *net)
@@ -145,6 +183,7 @@ static __always_inline void tcpstates_visit(struct tcpstates_walk *w,
 					    enum tcpstates_table table)
 {
 	w->stats->entries++;
+	w->stats->kinds[tcpstates_kind(sk)]++;
 	w->ops->visit(w->ctx, sk, table);
 }
 
@@ -179,10 +218,11 @@ tcpstates_walk_nulls(struct tcpstates_walk *w, struct hlist_nulls_head *head,
 	bool long_chain;
 	struct sock *sk;
 
+	w->stats->nonempty++;
 	tcpstates_lock(lock, bh);
 	long_chain = tcpstates_nulls_longer(head, TCPSTATES_HOLD_MAX);
 	if (long_chain)
-		w->ops->save(w->ctx);
+		tcpstates_save(w);
 restart:
 	for (node = head->first; !is_a_nulls(node); node = node->next) {
 		sk = hlist_nulls_entry(node, struct sock, sk_nulls_node);
@@ -192,8 +232,7 @@ restart:
 				n = 0;
 				if (node->pprev != pprev ||
 				    (sk->sk_hash & slot_mask) != slot) {
-					w->stats->restarts++;
-					w->ops->restore(w->ctx);
+					tcpstates_restore(w);
 					goto restart;
 				}
 			}
@@ -258,8 +297,7 @@ tcpstates_bind_pause(struct tcpstates_walk *w, struct inet_bind_hashbucket *head
 	*n = 0;
 	if (tcpstates_owner_bucket(sk) == tb && sk->sk_bind_node.pprev == pprev)
 		return true;
-	w->stats->restarts++;
-	w->ops->restore(w->ctx);
+	tcpstates_restore(w);
 	return false;
 }
 
@@ -278,10 +316,11 @@ tcpstates_walk_bind(struct tcpstates_walk *w, struct inet_bind_hashbucket *head)
 	bool long_chain, mine;
 	struct sock *sk;
 
+	w->stats->nonempty++;
 	spin_lock_bh(&head->lock);
 	long_chain = tcpstates_bind_longer(head, TCPSTATES_HOLD_MAX);
 	if (long_chain)
-		w->ops->save(w->ctx);
+		tcpstates_save(w);
 restart:
 	for (tbn = head->chain.first; tbn; tbn = tbn->next) {
 		tb = hlist_entry(tbn, struct tcpstates_bind_bucket, node);

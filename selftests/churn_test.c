@@ -176,8 +176,53 @@ static unsigned long churned(volatile unsigned long *done)
 	return n;
 }
 
+/*
+ * Adds the pauses and restarts of the last walk (the read just made) per
+ * table to @sum, from the module's debugfs stats; false if unreadable.
+ */
+static bool add_walk_stats(struct ts_table_stats *sum)
+{
+	static char text[8192];
+	struct ts_table_stats t[TS_NTABLES];
+	char err[128];
+	int i;
+
+	if (ts_read_file(TS_DEBUGFS_STATS, text, sizeof(text)) <= 0 ||
+	    ts_parse_stats(text, t, err, sizeof(err)))
+		return false;
+	for (i = 0; i < TS_NTABLES; i++) {
+		sum[i].buckets = t[i].buckets;
+		sum[i].entries = t[i].entries;
+		sum[i].pauses += t[i].pauses;
+		sum[i].restarts += t[i].restarts;
+	}
+	return true;
+}
+
+/*
+ * With more entries of the mix than 256 per bucket, some chain is longer
+ * than a lock hold, so the reads must have paused inside it.
+ */
+static void check_pauses(struct __test_metadata *_metadata,
+			 const struct ts_table_stats *sum, int reads)
+{
+	static const char *const names[TS_NTABLES] = {
+		"established", "listening", "bind",
+	};
+	int i;
+
+	for (i = 0; i < TS_NTABLES; i++) {
+		TH_LOG("%s: %llu buckets, %llu entries; in %d walks %llu pauses, %llu restarts",
+		       names[i], sum[i].buckets, sum[i].entries, reads,
+		       sum[i].pauses, sum[i].restarts);
+		if (sum[i].entries > 256 * sum[i].buckets)
+			EXPECT_LT(0, sum[i].pauses) TH_LOG("%s never paused", names[i]);
+	}
+}
+
 TEST_F_TIMEOUT(churn, stable_mix_exact_in_every_read, 900)
 {
+	struct ts_table_stats sum[TS_NTABLES] = {};
 	const char *env = getenv("TCPSTATES_CHURN_READS");
 	int reads = env ? atoi(env) : READS;
 	struct timespec ms = { 0, 1000000 };
@@ -211,12 +256,14 @@ TEST_F_TIMEOUT(churn, stable_mix_exact_in_every_read, 900)
 			TH_LOG("read %d of %s: %s", i / 2,
 			       i % 2 ? "/proc/net/tcpstates" : "/proc/tcpstates",
 			       why);
+		ASSERT_TRUE(add_walk_stats(sum));
 	}
 	EXPECT_EQ(0, bad) TH_LOG("%d of %d reads were not the mix", bad, 2 * reads);
 	TH_LOG("%lu connections reset in other namespaces during %d reads (%.1f s)",
 	       churned(self->done) - before, 2 * reads, now() - t0);
 	/* Churn that stopped early would prove nothing. */
 	EXPECT_LT(before + reads, churned(self->done));
+	check_pauses(_metadata, sum, 2 * reads);
 
 	for (i = 0; i < CHURNERS; i++) {
 		kill(self->churner[i], SIGKILL);

@@ -23,8 +23,10 @@
 #define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
 
 /* Kernel TCP state numbers, include/net/tcp_states.h. */
+#define ST_SYN_RECV		3
 #define ST_TIME_WAIT		6
 #define ST_CLOSE		7
+#define ST_LISTEN		10
 #define ST_NEW_SYN_RECV		12
 #define ST_BOUND_INACTIVE	13
 
@@ -219,6 +221,12 @@ static int count_diag_reply(const struct inet_diag_msg *m, void *arg)
 	/* Only timewait sockets (idiag_timer 3) can be in TIME_WAIT. */
 	if (state == ST_TIME_WAIT)
 		note_time_wait(c, m->idiag_expires);
+	if (m->idiag_timer == 3)
+		c->conn_timewait++;
+	else if (state == ST_SYN_RECV || state == ST_NEW_SYN_RECV)
+		c->conn_request++;
+	else if (state != ST_LISTEN && state != ST_CLOSE)
+		c->conn_full++;
 	return note_socket(c, state, family_index(m->idiag_family));
 }
 

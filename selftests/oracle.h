@@ -24,6 +24,11 @@ struct oracle_counts {
 	 * all but only 65536 are stored.
 	 */
 	unsigned int tw_ms[65536];
+	/* sock_diag only: the objects behind the connected sockets, as the
+	 * established hash holds them: full sockets, request sockets (SYN_RECV)
+	 * and timewait sockets (idiag_timer 3: TIME_WAIT and FIN_WAIT2).
+	 */
+	unsigned int conn_full, conn_request, conn_timewait;
 };
 
 /*

@@ -385,3 +385,44 @@ int ts_parse_prometheus(const char *text, struct ts_prom *p,
 	regfree(&re);
 	return ret ? ret : check_complete(&st, p, err, errlen);
 }
+
+int ts_parse_stats(const char *text, struct ts_table_stats *t,
+		   char *err, size_t errlen)
+{
+	static const char *const names[TS_NTABLES] = {
+		"established", "listening", "bind",
+	};
+	char pat[32];
+	const char *p;
+	int i;
+
+	for (i = 0; i < TS_NTABLES; i++) {
+		snprintf(pat, sizeof(pat), "\n%s ", names[i]);
+		p = strstr(text, pat);
+		if (!p) {
+			snprintf(err, errlen, "no line for table %s", names[i]);
+			return -1;
+		}
+		if (sscanf(p + strlen(pat),
+			   "%llu %llu %llu %llu %llu %llu %llu %llu %llu",
+			   &t[i].buckets, &t[i].nonempty, &t[i].entries,
+			   &t[i].full, &t[i].request, &t[i].timewait,
+			   &t[i].pauses, &t[i].restarts, &t[i].us) != 9) {
+			snprintf(err, errlen, "bad line for table %s", names[i]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+long long ts_read_walked(void)
+{
+	static char text[64 * 1024];
+	struct ts_prom prom;
+	char err[256];
+
+	if (ts_read_file(TCPSTATES_PROC_NET_PATH, text, sizeof(text)) <= 0 ||
+	    ts_parse_prometheus(text, &prom, err, sizeof(err)))
+		return -1;
+	return prom.walked;
+}

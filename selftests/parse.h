@@ -34,6 +34,17 @@ struct ts_prom {
 	double walk_seconds;
 };
 
+/* A table's line of /sys/kernel/debug/tcpstates/stats. */
+enum { TS_T_ESTABLISHED, TS_T_LISTENING, TS_T_BIND, TS_NTABLES };
+
+struct ts_table_stats {
+	unsigned long long buckets, nonempty, entries, full, request, timewait;
+	unsigned long long pauses, restarts, us;
+};
+
+#define TS_DEBUGFS_DIR		"/sys/kernel/debug/tcpstates"
+#define TS_DEBUGFS_STATS	TS_DEBUGFS_DIR "/stats"
+
 /* Reads a whole file; returns its length or -errno. */
 ssize_t ts_read_file(const char *path, char *buf, size_t size);
 
@@ -42,5 +53,10 @@ int ts_parse_summary(const char *text, struct ts_summary *s,
 		     char *err, size_t errlen);
 int ts_parse_prometheus(const char *text, struct ts_prom *p,
 			char *err, size_t errlen);
+/* The walked figure of a fresh read of /proc/net/tcpstates, or -1. */
+long long ts_read_walked(void);
+/* The three table lines of the stats file into t[TS_NTABLES]. */
+int ts_parse_stats(const char *text, struct ts_table_stats *t,
+		   char *err, size_t errlen);
 
 #endif /* _TCPSTATES_PARSE_H */

@@ -221,19 +221,6 @@ TEST(offset_0_takes_a_snapshot_that_later_reads_keep)
 	}
 }
 
-/* The walked figure of this namespace's /proc/net/tcpstates. */
-static long long walked(void)
-{
-	static char text[BUF_SIZE];
-	struct ts_prom prom;
-	char err[256];
-
-	if (ts_read_file(TCPSTATES_PROC_NET_PATH, text, sizeof(text)) <= 0 ||
-	    ts_parse_prometheus(text, &prom, err, sizeof(err)))
-		return -1;
-	return prom.walked;
-}
-
 /*
  * What a reader sees depends on its own namespace only: sockets another
  * namespace makes, in the same tables, leave the walked figure as it was;
@@ -249,9 +236,9 @@ TEST(walked_counts_this_namespace_only)
 	sg_new_netns();
 	lfd = sg_listener(AF_INET, 64);
 	sg_pair(lfd, &c, &a);
-	w0 = walked();
+	w0 = ts_read_walked();
 	ASSERT_LT(0, w0);
-	ASSERT_EQ(w0, walked());
+	ASSERT_EQ(w0, ts_read_walked());
 
 	ASSERT_EQ(0, pipe(done));
 	pid = fork();
@@ -270,9 +257,9 @@ TEST(walked_counts_this_namespace_only)
 	}
 	close(done[1]);
 	ASSERT_EQ(1, read(done[0], &b, 1));
-	EXPECT_EQ(w0, walked());
+	EXPECT_EQ(w0, ts_read_walked());
 	sg_pair(lfd, &c, &a);
-	EXPECT_LT(w0, walked());
+	EXPECT_LT(w0, ts_read_walked());
 	kill(pid, SIGKILL);
 	waitpid(pid, NULL, 0);
 }

@@ -7,33 +7,45 @@
 # TAP and a table. Parameters come from the kernel command line:
 #   tsbench_sizes=N,N,...  total sockets per size (default 1000)
 #   tsbench_reps=R         timed repetitions of each command (default 5)
-#   tsbench_tw_secs=S      seconds of TIME_WAIT creation at most (40)
+#   tsbench_tw_secs=S      seconds of TIME_WAIT creation at most (300)
 #   tsbench_twgen=G        parallel TIME_WAIT generators (4; one is IPv6)
+#   tsbench_quick=1        time only diagcount, ss -s, sockstat and the
+#                          module's files (for comparing module builds)
+#   tsbench_profile=1      after the rounds, sample 10 reads of
+#                          /proc/tcpstates with perf (cpu-clock, 10 kHz)
 #
 # Each size runs in a network namespace of its own (its sockets go away
 # with it) and goes:
 #   1. ESTABLISHED by TCP_REPAIR (tcpgen one_port=, no handshake, in
 #      chunks: several busy listening ports), LISTEN, CLOSE, and a few
 #      real IPv6 connections;
-#   2. then, all at once, CLOSE_WAIT (each with an orphaned FIN_WAIT2
-#      peer) and TIME_WAIT from G generators, stopped after S seconds
-#      (TIME_WAIT lives 60 s, orphaned FIN_WAIT2 as long: all must be
-#      alive at the check);
+#   2. CLOSE_WAIT (each with an orphaned FIN_WAIT2 peer) and TIME_WAIT
+#      from G generators, stopped after S seconds;
 #   3. the check: the module's totals per state and family against the
-#      sock_diag counter's, at once, while nothing expires yet;
+#      sock_diag counter's;
 #   4. R rounds; each round times every command once (benchtime, on
 #      CLOCK_MONOTONIC), starting one command later than the round
-#      before, so drift (TIME_WAIT expiring) touches all alike.
-# TIME_WAIT is capped at what the generators make in S seconds, measured
-# once up front in a namespace of its own; ESTABLISHED takes the rest.
+#      before.
+# TIME_WAIT sockets live 60 s. `diagcount -k` restarts their timers (a
+# bare ACK to each; tcp_rfc1337=1 so that the RST it provokes does not
+# kill them): again and again while they are made, and before any timed run
+# that could otherwise outlive one. Each timed run of 50 s or less is
+# checked to begin and end with every TIME_WAIT socket of the check; orphaned FIN_WAIT2
+# sockets are kept by tcp_fin_timeout=3600. TIME_WAIT is capped at what
+# the generators make in S seconds, measured once up front in a namespace
+# of its own; ESTABLISHED takes the rest.
 #
 # Output lines (the host parses them):
 #   cmd ID TEXT                 a timed command
 #   ok|not ok DESCRIPTION       a check
 #   mix N STATE=COUNT...        the sockets of size N at the check
 #   time N ID ROUND NS          one timed run
+#   tw N ID ROUND BEFORE AFTER  TIME_WAIT sockets around that run
+#   keep N SOCKETS SECONDS      one `diagcount -k`
+#   prof N SAMPLES SYMBOL+OFF   perf samples of cat at a kernel address
 #   walk N ROUND ENTRIES NS SOCKETS  the walk metrics after a round
-#   after N STATE=COUNT...      some of them after the rounds
+#   table N ROUND NAME BUCKETS NONEMPTY ENTRIES FULL REQUEST TIMEWAIT
+#         PAUSES RESTARTS US   that walk's table, from the module's stats
 #   phase N WHAT SECONDS        how long a part of size N took
 #   uptime SECONDS              the guest's, at the end
 #   # ...                       comments
@@ -43,7 +55,7 @@ export PATH="$B:$PATH"
 
 sizes=$(echo "${tsbench_sizes:-1000}" | tr , ' ')
 reps=${tsbench_reps:-5}
-tw_secs=${tsbench_tw_secs:-40}
+tw_secs=${tsbench_tw_secs:-300}
 twgen=${tsbench_twgen:-4}
 
 now() { cut -d' ' -f1 /proc/uptime; }
@@ -64,18 +76,60 @@ write_commands() {
 	cat /proc/tcpstates
 	cat /proc/net/tcpstates
 	EOF
+	if [ "${tsbench_quick:-0}" = 1 ]; then
+		grep -E '^(diagcount|ss -s|cat /proc/(net/sockstat|tcpstates|net/tcpstates))$' \
+			/tmp/cmds > /tmp/cmds.quick
+		mv /tmp/cmds.quick /tmp/cmds
+	fi
 }
 
 # --- sockets --------------------------------------------------------------
 
 # Settings of the size's own namespace (new namespaces start from the
 # defaults): no TIME_WAIT reuse, which would recycle our TIME_WAIT sockets
-# for new connections; every port; room for all TIME_WAIT sockets.
+# for new connections; every port; room for all TIME_WAIT sockets; RSTs
+# do not end TIME_WAIT (see diagcount -k), and a TIME_WAIT socket answers
+# one out-of-window segment an hour (after its first answer, keeping it
+# provokes no traffic); orphaned FIN_WAIT2 for an hour.
 netns_setup() {
 	ip link set lo up
 	echo 0 > /proc/sys/net/ipv4/tcp_tw_reuse
 	echo "1024 65535" > /proc/sys/net/ipv4/ip_local_port_range
 	echo 4000000 > /proc/sys/net/ipv4/tcp_max_tw_buckets
+	echo 1 > /proc/sys/net/ipv4/tcp_rfc1337
+	echo 3600000 > /proc/sys/net/ipv4/tcp_invalid_ratelimit
+	echo 3600 > /proc/sys/net/ipv4/tcp_fin_timeout
+}
+
+# TIME_WAIT sockets of this namespace, as /proc/net/sockstat counts them.
+tw_now() {
+	awk '$1 == "TCP:" { for (i = 2; i < NF; i++) if ($i == "tw") print $(i + 1) }' \
+		/proc/net/sockstat
+}
+
+# Restarts every TIME_WAIT socket's 60 s; remembers when (keep_at).
+keep_tw() { # N
+	keep_at=$(now)
+	kept=$(diagcount -k) || echo "# diagcount -k failed"
+	echo "keep $1 ${kept#kept } $(elapsed "$keep_at")"
+}
+
+# Before a run of about D seconds: keep them first if the run could end
+# later than 50 s after the last keep.
+keep_tw_for() { # N D
+	if awk -v k="$keep_at" -v t="$(now)" -v d="$2" \
+		'BEGIN { exit !(t + d > k + 50) }'; then
+		keep_tw "$1"
+	fi
+}
+
+# Keeps them, in the background, while they are being made: a keep takes
+# longer the more there are (tens of seconds for 100,000s while the
+# generators compete for the CPUs), so one follows another 5 s later.
+keeper() { # N
+	while sleep 5; do
+		keep_tw "$1"
+	done
 }
 
 gens=""
@@ -182,8 +236,10 @@ run_size() { # N TW_CAP
 	wait_gens || { stop_gens; return 1; }
 	echo "phase $n established $(elapsed "$t0")"
 
-	# 2. What expires 60 s after it is made, all in one window.
+	# 2. What expires 60 s after it is made, kept alive meanwhile.
 	t1=$(now)
+	keeper "$n" &
+	kpid=$!
 	start_gen cw close_wait=$cw
 	i=1
 	while [ $i -le "$twgen" ]; do
@@ -193,7 +249,10 @@ run_size() { # N TW_CAP
 			time_wait=$(((tw + twgen - i) / twgen))
 		i=$((i + 1))
 	done
-	wait_gens || { stop_gens; return 1; }
+	wait_gens || { kill $kpid; stop_gens; return 1; }
+	kill $kpid
+	wait $kpid 2>/dev/null
+	keep_tw "$n"
 	echo "phase $n timewait $(elapsed "$t1")"
 
 	# 3. The check, at once.
@@ -216,11 +275,14 @@ run_size() { # N TW_CAP
 
 	# The tools must see those sockets too (CLOSE aside: only the module
 	# and sock_diag on request list bound-only sockets). At small sizes
-	# only: at large ones this would eat into the TIME_WAIT sockets' life.
+	# only: at large ones this takes minutes.
 	[ "$n" -le 10000 ] && check_tools "$n"
 
-	# 4. The rounds.
+	# 4. The rounds. Each run's duration guides the keeping before the
+	# same command's next run (30 s assumed the first time).
 	t2=$(now)
+	tw_want=$(awk '$1 == "time_wait" { n += $3 } END { print n + 0 }' /tmp/mod)
+	tw_bad=0
 	ncmd=$(wc -l < /tmp/cmds)
 	r=1
 	while [ $r -le "$reps" ]; do
@@ -228,8 +290,19 @@ run_size() { # N TW_CAP
 		while [ $k -lt "$ncmd" ]; do
 			id=$(((r - 1 + k) % ncmd + 1))
 			cmd=$(sed -n "${id}p" /tmp/cmds)
+			eval "d=\${dur_$id:-30}"
+			keep_tw_for "$n" "$d"
+			b=$(tw_now)
 			ns=$(benchtime 1 "$cmd") || echo "# run failed: $cmd"
+			a=$(tw_now)
 			echo "time $n $id $r $ns"
+			echo "tw $n $id $r $b $a"
+			d=$((${ns:-30000000000} / 1000000000 + 1))
+			# A run longer than a keep can cover loses some; the
+			# table shows how many.
+			[ "$d" -gt 50 ] || { [ "$b" = "$tw_want" ] &&
+				[ "$a" = "$tw_want" ]; } || tw_bad=$((tw_bad + 1))
+			eval "dur_$id=$d"
 			k=$((k + 1))
 		done
 		awk -v n="$n" -v r="$r" '
@@ -238,14 +311,38 @@ run_size() { # N TW_CAP
 		/^tcpstates_walk_duration_seconds / { d = $2 }
 		END { printf "walk %d %d %d %.0f %d\n", n, r, w, d * 1e9, all }' \
 			/proc/net/tcpstates
+		# The walk that read just made, table by table.
+		awk -v n="$n" -v r="$r" '$1 ~ /^(established|listening|bind)$/ {
+			print "table", n, r, $0 }' /sys/kernel/debug/tcpstates/stats
 		r=$((r + 1))
 	done
 	echo "phase $n timing $(elapsed "$t2")"
-	module_counts | awk -v n="$n" '{ t[$1] += $3; all += $3 }
-	END { printf "after %d total=%d time_wait=%d fin_wait2=%d\n",
-		n, all, t["time_wait"], t["fin_wait2"] }'
+	profile_reads "$n"
+	if [ "$tw_bad" = 0 ]; then
+		echo "ok N=$n: every timed run of 50 s or less began and ended with all $tw_want TIME_WAIT sockets"
+	else
+		echo "not ok N=$n: every timed run of 50 s or less began and ended with all $tw_want TIME_WAIT sockets ($tw_bad did not)"
+	fi
 	stop_gens
 	echo "phase $n total $(elapsed "$t0")"
+}
+
+# Where reads of /proc/tcpstates spend their time: perf samples of the
+# cat processes, counted per kernel symbol and offset.
+profile_reads() { # N
+	[ "${tsbench_profile:-0}" = 1 ] || return 0
+	keep_tw "$1"
+	if ! perf record -q -e cpu-clock -F 10000 -a -o /tmp/perf.data -- \
+		sh -c 'i=0; while [ $i -lt 10 ]; do cat /proc/tcpstates; i=$((i + 1)); done > /dev/null' \
+		> /tmp/perf.log 2>&1; then
+		sed 's/^/# perf: /' /tmp/perf.log | tail -n 5
+		return 0
+	fi
+	# "cat ffffffff81234567 function+0x1f": sym needs ip beside it.
+	perf script -i /tmp/perf.data -F comm,ip,sym,symoff 2> /dev/null |
+		awk -v n="$1" '$1 == "cat" { c[NF > 2 ? $3 : "[unknown]"]++ }
+		END { for (k in c) print "prof", n, c[k], k }'
+	rm -f /tmp/perf.data
 }
 
 # Waits (up to 60 s) for the sockets of namespaces just gone to be freed,

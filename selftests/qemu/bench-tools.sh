@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# bench-tools.sh CACHE ROOT
+# bench-tools.sh CACHE ROOT [perf]
 #
 # Puts the userspace tools the benchmark times into the initramfs tree
 # ROOT: `ss` from Debian's iproute2 and `netstat` from net-tools, at
@@ -10,7 +10,8 @@
 # are fetched with `apt-get download` and unpacked with `dpkg-deb -x`
 # into CACHE/bench-tools/ (never installed), and reused while their stamp
 # names the versions apt knows; offline, the cached copy is used.
-# Prints the tools' package versions.
+# With "perf", also the host's perf (Debian's linux-perf, which deps.sh
+# installs) for BENCH_PROFILE. Prints the tools' package versions.
 set -euo pipefail
 
 cache=${1:?usage: bench-tools.sh CACHE ROOT}
@@ -62,12 +63,11 @@ find_tool() { # NAME
 	die "$1 not found in the unpacked packages"
 }
 
-mkdir -p "$root/usr/bin"
-for tool in ss netstat; do
-	bin=$(find_tool "$tool")
-	cp "$bin" "$root/usr/bin/$tool"
+# Copies BIN to ROOT/usr/bin/NAME with the libraries it loads.
+install_tool() { # BIN NAME
+	cp "$1" "$root/usr/bin/$2"
 	# "libx.so => /lib/.../libx.so (0x...)" and the loader's own line.
-	ldd "$bin" | awk '
+	ldd "$1" | awk '
 		/=> not found/ { print "missing " $1 > "/dev/stderr"; bad = 1 }
 		$2 == "=>" && $3 ~ /^\// { print $3 }
 		$1 ~ /^\// { print $1 }
@@ -75,6 +75,15 @@ for tool in ss netstat; do
 	while read -r lib; do
 		mkdir -p "$root$(dirname "$lib")"
 		cp -L "$lib" "$root$lib"
-	done || die "$tool needs libraries this host lacks (see above)"
+	done || die "$2 needs libraries this host lacks (see above)"
+}
+
+mkdir -p "$root/usr/bin"
+for tool in ss netstat; do
+	install_tool "$(find_tool "$tool")" "$tool"
 done
+if [ "${3:-}" = perf ]; then
+	install_tool /usr/bin/perf perf
+	stamp+="linux-perf $(dpkg-query -W -f '${Version}' linux-perf) "
+fi
 echo "$stamp"

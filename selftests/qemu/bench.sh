@@ -14,7 +14,13 @@
 #                 1000000 when BENCH_MAX is at least that)
 #   BENCH_MAX     see BENCH_SIZES (300000)
 #   BENCH_REPS    timed repetitions of each command per size (5)
-#   BENCH_TW_SECS seconds of TIME_WAIT creation at most (40)
+#   BENCH_TW_SECS seconds of TIME_WAIT creation at most (300)
+#   BENCH_QUICK   1: time only diagcount, ss -s, /proc/net/sockstat and
+#                 the module's two files: for comparing builds of the module
+#   BENCH_PROFILE 1: also sample, with perf in the guest (cpu-clock), where
+#                 reads of /proc/tcpstates spend their time at each size:
+#                 per kernel function and, in the module, per source line
+#                 (addr2line); into bench/profile.md
 #   BENCH_THASH   thash_entries= of the guest (524288; 1048576 above
 #                 300,000 sockets)
 #   BENCH_OUT     the Markdown file (bench/results.md)
@@ -35,7 +41,9 @@ if [ -z "${BENCH_SIZES:-}" ]; then
 	[ "$BENCH_MAX" -ge 1000000 ] && BENCH_SIZES+=" 1000000"
 fi
 BENCH_REPS=${BENCH_REPS:-5}
-BENCH_TW_SECS=${BENCH_TW_SECS:-40}
+BENCH_TW_SECS=${BENCH_TW_SECS:-300}
+BENCH_PROFILE=${BENCH_PROFILE:-0}
+BENCH_QUICK=${BENCH_QUICK:-0}
 BENCH_OUT=${BENCH_OUT:-$top/bench/results.md}
 
 largest=$(echo "$BENCH_SIZES" | tr -s ' ' '\n' | sort -n | tail -n 1)
@@ -121,7 +129,9 @@ while read -r ko; do
 	echo "$name" >> "$root/etc/kmods"
 done < "$run/kmods"
 
-tools=$("$qemu_dir/bench-tools.sh" "$CACHE" "$root" | sed 's/ *$//')
+profile=""
+[ "$BENCH_PROFILE" = 1 ] && profile=perf
+tools=$("$qemu_dir/bench-tools.sh" "$CACHE" "$root" $profile | sed 's/ *$//')
 (cd "$root" && find . | cpio -o -H newc --quiet) > "$run/initramfs.cpio"
 
 # --- the guest ------------------------------------------------------------
@@ -129,7 +139,8 @@ tools=$("$qemu_dir/bench-tools.sh" "$CACHE" "$root" | sed 's/ *$//')
 sizes_arg=$(echo "$BENCH_SIZES" | tr -s ' ' ',')
 cmdline="console=ttyS0 panic=-1 oops=panic thash_entries=$BENCH_THASH"
 cmdline+=" tsmode=bench tsbench_sizes=$sizes_arg tsbench_reps=$BENCH_REPS"
-cmdline+=" tsbench_tw_secs=$BENCH_TW_SECS"
+cmdline+=" tsbench_tw_secs=$BENCH_TW_SECS tsbench_profile=$BENCH_PROFILE"
+cmdline+=" tsbench_quick=$BENCH_QUICK"
 qemu=(timeout --foreground "$GUEST_TIMEOUT"
 	qemu-system-x86_64 -accel "$QEMU_ACCEL" -nodefaults -no-reboot
 	-display none -nic none -smp 2 -m "$GUEST_MEM"
@@ -205,7 +216,8 @@ mkdir -p "$(dirname "$BENCH_OUT")"
 		"$(nproc) CPUs"
 	echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC'); the guest ran" \
 		"$(awk '$1 == "uptime" { printf "%.0f", $2 }' "$run/results.txt") s"
-	echo "- sizes: $BENCH_SIZES; TIME_WAIT made for at most $BENCH_TW_SECS s"
+	echo "- sizes: $BENCH_SIZES; TIME_WAIT made for at most $BENCH_TW_SECS s," \
+		"kept alive by \`diagcount -k\` (below)"
 	echo "- tools: busybox $(busybox 2>&1 | awk 'NR == 1 { print $2 }'), $tools"
 	echo "- $BENCH_REPS timed runs of each command per size, interleaved" \
 		"round-robin; each run is \`sh -c CMD > /dev/null\` timed on" \
@@ -260,7 +272,13 @@ mkdir -p "$(dirname "$BENCH_OUT")"
 	$1 == "walk" && $4 > 0 { wk = $2; wcnt[wk]++; wval[wk, wcnt[wk]] = $5 / $4; wms[wk, wcnt[wk]] = $5 / 1e6
 		if (!(wk in smin) || $6 < smin[wk]) smin[wk] = $6
 		if ($6 > smax[wk]) smax[wk] = $6 }
-	$1 == "after" { after[$2] = $0 }
+	$1 == "tw" { for (i = 5; i <= 6; i++) {
+		if (!($2 in tmin) || $i < tmin[$2]) tmin[$2] = $i
+		if ($i > tmax[$2]) tmax[$2] = $i } }
+	$1 == "table" { tk = $2 SUBSEP $4; if (!(tk in tn)) { tn[tk] = 0; if (!($4 in tseen)) { tseen[$4] = 1; tnames[++ntab] = $4 } }
+		tn[tk]++; tbk[tk] = $5; tne[tk] = $6; ten[tk] = $7
+		tpe[tk, tn[tk]] = $7 > 0 ? $13 * 1000 / $7 : 0; tpb[tk, tn[tk]] = $13 * 1000 / $5; tus[tk, tn[tk]] = $13 }
+	$1 == "keep" { keeps[$2]++; if ($4 > klong[$2]) klong[$2] = $4 }
 	$1 == "mix" { mix[$2] = $0 }
 	$1 == "phase" { phase[$2, $3] = $4 }
 	/^(not )?ok N=[0-9]+: module/ { n = $0; sub(/^(not )?ok N=/, "", n); sub(/:.*/, "", n); check[n] = ($1 == "ok") ? "yes" : "**NO**" }
@@ -281,20 +299,34 @@ mkdir -p "$(dirname "$BENCH_OUT")"
 		print ""
 		print "## Sockets, check and walk"
 		print ""
-		print "| N | sockets at the check | after each round: sockets; at the end | module = sock_diag | walk ms, ns per entry | make / rounds / all s |"
-		print "|---:|---|---|:---:|---:|---:|"
+		print "| N | sockets at the check | module = sock_diag | sockets after each round | TIME_WAIT around each timed run | keeps, longest s | walk ms, ns per entry | make / rounds / all s |"
+		print "|---:|---|:---:|---:|---:|---:|---:|---:|"
 		for (s = 1; s <= nsz; s++) {
-			n = sizes[s]; m = mix[n]; a = after[n]
+			n = sizes[s]; m = mix[n]
 			sub(/^mix [0-9]+ /, "", m); gsub(/ /, ", ", m); gsub(/_/, "\\_", m)
-			sub(/^after [0-9]+ /, "", a); gsub(/ /, ", ", a); gsub(/_/, "\\_", a)
 			nw = wcnt[n]
 			for (i = 1; i <= nw; i++) { wv[i] = wval[n, i]; wm[i] = wms[n, i] }
 			w = vmedian(wv, nw); wt = vmedian(wm, nw)
-			printf "| %s | %s | %s-%s; %s | %s | %.2f, %.0f | %.0f / %.0f / %.0f |\n", commas(n), m,
-				smin[n], smax[n], a,
-				(n in check) ? check[n] : "-", wt, w,
+			printf "| %s | %s | %s | %s-%s | %s-%s | %d, %.1f | %.2f, %.0f | %.0f / %.0f / %.0f |\n", commas(n), m,
+				(n in check) ? check[n] : "-", smin[n], smax[n],
+				tmin[n], tmax[n], keeps[n], klong[n], wt, w,
 				phase[n, "established"] + phase[n, "timewait"], phase[n, "timing"], phase[n, "total"]
 		}
+		if (!ntab) exit
+		print ""
+		print "## The walk, table by table (the module's debugfs stats)"
+		print ""
+		print "| N | table | buckets | non-empty | entries | ms | ns per entry | ns per bucket |"
+		print "|---:|---|---:|---:|---:|---:|---:|---:|"
+		for (s = 1; s <= nsz; s++)
+			for (t = 1; t <= ntab; t++) {
+				n = sizes[s]; tk = n SUBSEP tnames[t]; k = tn[tk]
+				if (!k) continue
+				for (i = 1; i <= k; i++) { a1[i] = tpe[tk, i]; a2[i] = tpb[tk, i]; a3[i] = tus[tk, i] }
+				printf "| %s | %s | %s | %s | %s | %.2f | %.0f | %.1f |\n", commas(n), tnames[t],
+					commas(tbk[tk]), commas(tne[tk]), commas(ten[tk]),
+					vmedian(a3, k) / 1000, vmedian(a1, k), vmedian(a2, k)
+			}
 	}
 	EOF
 	echo
@@ -302,11 +334,23 @@ mkdir -p "$(dirname "$BENCH_OUT")"
 		"of \`/proc/net/tcpstates\` after each round (a connected socket is" \
 		"two entries: established and bind hash). make: seconds to make the" \
 		"sockets; rounds: seconds of the timed rounds; all: the size in all." \
-		"TIME_WAIT and orphaned FIN_WAIT2 sockets expire 60 s after they" \
-		"were made: rounds that take longer see fewer (after the rounds)."
+		"TIME_WAIT sockets live 60 s: \`diagcount -k\` restarts their" \
+		"timers (a bare ACK from the peer to each; the namespace has" \
+		"\`tcp_rfc1337=1\` so that the RST this provokes does not end" \
+		"them) over and over while they are made and, untimed, before any run that could" \
+		"outlive them. TIME_WAIT around each timed run: the lowest and" \
+		"highest count of /proc/net/sockstat just before and after every run." \
+		"Table by table: the medians over the rounds of the walk that" \
+		"/proc/net/tcpstates made after each round; ns per entry and per" \
+		"bucket divide a table's whole time, empty buckets included."
 } > "$BENCH_OUT.new"
 mv "$BENCH_OUT.new" "$BENCH_OUT"
 echo
 cat "$BENCH_OUT"
+if [ "$BENCH_PROFILE" = 1 ]; then
+	"$qemu_dir/bench-profile.sh" "$run/results.txt" "$run/build/tcpstates.ko" \
+		> "$(dirname "$BENCH_OUT")/profile.md"
+	cat "$(dirname "$BENCH_OUT")/profile.md"
+fi
 log "results in $BENCH_OUT; logs in $run/"
 exit $fail

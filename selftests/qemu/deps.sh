@@ -34,6 +34,8 @@ need=(
 	libbsd0:/usr/lib/x86_64-linux-gnu/libbsd.so.0
 	libcap2:/usr/lib/x86_64-linux-gnu/libcap.so.2
 	libselinux1:/usr/lib/x86_64-linux-gnu/libselinux.so.1
+	# BENCH_PROFILE=1: perf in the guest, with its libraries
+	linux-perf:/usr/bin/perf
 )
 
 if [ "${1:-}" = --list ]; then

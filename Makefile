@@ -16,7 +16,8 @@ DIST_FILES := Kbuild Makefile VERSION module include
 export CACHE DEBUG_CACHE QEMU_ACCEL GUEST_TIMEOUT GUEST_MEM LATENCY_READS \
 	LATENCY_SOCKETS LATENCY_BOUND_US SUITE TINY_SUITE
 export BENCH_SIZES BENCH_MAX BENCH_REPS BENCH_TW_SECS BENCH_THASH BENCH_OUT \
-	BENCH_PROFILE BENCH_QUICK
+	BENCH_PROFILE BENCH_QUICK \
+	BENCH_VS
 
 .PHONY: all module clean check lint demo vm help install uninstall \
 	dkms-install dkms-remove deb check-dkms check-debug bench
@@ -118,7 +119,9 @@ help:
 	@echo '                       BENCH_PROFILE=1: perf samples of the reads by'
 	@echo '                       function and module line, bench/profile.md;'
 	@echo '                       BENCH_QUICK=1: only the module, sock_diag and'
-	@echo '                       sockstat (to compare builds of the module)'
+	@echo '                       sockstat (to compare builds of the module);'
+	@echo '                       BENCH_VS=DIR: also the module of DIR, both reloaded'
+	@echo '                       in turn in one guest, bench/ab.md'
 	@echo
 	@echo 'Variables: KERNELS, KERNEL (6.1 6.1-rt 6.12 6.12-rt), QEMU_ACCEL=kvm,'
 	@echo '  GUEST_TIMEOUT (s, default 900; debug 3600), GUEST_MEM (MiB, default'

@@ -43,6 +43,8 @@
 #   tw N ID ROUND BEFORE AFTER  TIME_WAIT sockets around that run
 #   keep N SOCKETS SECONDS      one `diagcount -k`
 #   prof N SAMPLES SYMBOL+OFF   perf samples of cat at a kernel address
+#   ab N ROUND WHAT A|B NS      a read with module A or B (BENCH_VS): WHAT
+#                               is cat (the whole read) or a table's walk
 #   walk N ROUND ENTRIES NS SOCKETS  the walk metrics after a round
 #   table N ROUND NAME BUCKETS NONEMPTY ENTRIES FULL REQUEST TIMEWAIT
 #         PAUSES RESTARTS US   that walk's table, from the module's stats
@@ -317,6 +319,7 @@ run_size() { # N TW_CAP
 		r=$((r + 1))
 	done
 	echo "phase $n timing $(elapsed "$t2")"
+	ab_compare "$n"
 	profile_reads "$n"
 	if [ "$tw_bad" = 0 ]; then
 		echo "ok N=$n: every timed run of 50 s or less began and ended with all $tw_want TIME_WAIT sockets"
@@ -325,6 +328,32 @@ run_size() { # N TW_CAP
 	fi
 	stop_gens
 	echo "phase $n total $(elapsed "$t0")"
+}
+
+# With a second module (BENCH_VS): both in turn, R turns each, so that
+# their walks are compared over the same sockets in the same guest.
+ab_compare() { # N
+	[ -f /lib/tcpstates/vs.ko ] || return 0
+	keep_tw "$1"
+	r=1
+	while [ $r -le "$reps" ]; do
+		for m in A B; do
+			rmmod tcpstates
+			ko=/lib/tcpstates/tcpstates.ko
+			[ $m = B ] && ko=/lib/tcpstates/vs.ko
+			insmod "$ko" || { echo "# insmod $ko failed"; return 0; }
+			i=0
+			while [ $i -lt 5 ]; do
+				echo "ab $1 $r cat $m $(benchtime 1 'cat /proc/tcpstates')"
+				awk -v n="$1" -v r="$r" -v m="$m" '$1 ~ /^(established|listening|bind)$/ {
+					print "ab", n, r, $1, m, $10 * 1000 }' /sys/kernel/debug/tcpstates/stats
+				i=$((i + 1))
+			done
+		done
+		r=$((r + 1))
+	done
+	rmmod tcpstates
+	insmod /lib/tcpstates/tcpstates.ko
 }
 
 # Where reads of /proc/tcpstates spend their time: perf samples of the

@@ -17,6 +17,11 @@
 #   BENCH_TW_SECS seconds of TIME_WAIT creation at most (300)
 #   BENCH_QUICK   1: time only diagcount, ss -s, /proc/net/sockstat and
 #                 the module's two files: for comparing builds of the module
+#   BENCH_VS      another tree of tcpstates (a directory): its module is
+#                 built too, and after the rounds of each size the guest
+#                 reloads the two modules in turn, reading /proc/tcpstates
+#                 with each, and the report compares their walks (A/B in
+#                 one guest, where boot-to-boot noise cannot blur it)
 #   BENCH_PROFILE 1: also sample, with perf in the guest (cpu-clock), where
 #                 reads of /proc/tcpstates spend their time at each size:
 #                 per kernel function and, in the module, per source line
@@ -86,6 +91,14 @@ mkdir -p "$run/build"
 cp -r "$top/Kbuild" "$top/VERSION" "$top/module" "$top/include" "$run/build/"
 make -C "$kdir" M="$run/build" modules > "$run/build.log" 2>&1 ||
 	{ cat "$run/build.log"; die "module build failed"; }
+if [ -n "${BENCH_VS:-}" ]; then
+	log "building the module of $BENCH_VS to compare"
+	rm -rf "$run/build-vs"
+	mkdir -p "$run/build-vs"
+	cp -r "$BENCH_VS"/{Kbuild,VERSION,module,include} "$run/build-vs/"
+	make -C "$kdir" M="$run/build-vs" modules > "$run/build-vs.log" 2>&1 ||
+		{ cat "$run/build-vs.log"; die "module build of $BENCH_VS failed"; }
+fi
 
 cc_static() { # OUT SOURCES...
 	local out=$1
@@ -109,6 +122,7 @@ cp "$qemu_dir/init.sh" "$root/init"
 echo "root:x:0:0:root:/root:/bin/sh" > "$root/etc/passwd"
 printf 'root:x:0:\n' > "$root/etc/group"
 cp "$run/build/tcpstates.ko" "$root/lib/tcpstates/"
+[ -n "${BENCH_VS:-}" ] && cp "$run/build-vs/tcpstates.ko" "$root/lib/tcpstates/vs.ko"
 cp "$bin"/{tcpgen,diagcount,benchtime} "$root/bench/"
 cp "$qemu_dir/bench-guest.sh" "$root/bench/guest.sh"
 chmod 755 "$root/init" "$root/bench/guest.sh"
@@ -347,6 +361,35 @@ mkdir -p "$(dirname "$BENCH_OUT")"
 mv "$BENCH_OUT.new" "$BENCH_OUT"
 echo
 cat "$BENCH_OUT"
+if [ -n "${BENCH_VS:-}" ]; then
+	{
+		echo "# A/B: this tree's module (A) against $BENCH_VS's (B)"
+		echo
+		echo "Same guest, same sockets; the two modules reloaded in turn" \
+			"after the rounds of each size, 5 reads of /proc/tcpstates" \
+			"each turn. Medians of cat and of each table's walk (debugfs" \
+			"stats), in ms; B/A below 1 means B is faster."
+		echo
+		echo "| N | what | A | B | B/A |"
+		echo "|---:|---|---:|---:|---:|"
+		awk -f /dev/stdin "$run/results.txt" <<-'EOF'
+		function med(k,   n, i, j, t, v) {
+			n = c[k]; for (i = 1; i <= n; i++) v[i] = x[k, i]
+			for (i = 2; i <= n; i++) for (j = i; j > 1 && v[j - 1] > v[j]; j--) { t = v[j]; v[j] = v[j - 1]; v[j - 1] = t }
+			return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
+		}
+		$1 == "ab" { k = $2 SUBSEP $4 SUBSEP $5; x[k, ++c[k]] = $6 / 1e6; seen[$2] = 1 }
+		END {
+			split("cat established listening bind", what, " ")
+			for (s in seen) for (i = 1; i <= 4; i++) {
+				a = med(s SUBSEP what[i] SUBSEP "A"); b = med(s SUBSEP what[i] SUBSEP "B")
+				printf "| %d | %s | %.2f | %.2f | %.3f |\n", s, what[i], a, b, (a > 0 ? b / a : 0)
+			}
+		}
+		EOF
+	} > "$(dirname "$BENCH_OUT")/ab.md"
+	cat "$(dirname "$BENCH_OUT")/ab.md"
+fi
 if [ "$BENCH_PROFILE" = 1 ]; then
 	"$qemu_dir/bench-profile.sh" "$run/results.txt" "$run/build/tcpstates.ko" \
 		> "$(dirname "$BENCH_OUT")/profile.md"

@@ -29,7 +29,7 @@ static int family_index(const struct sock *sk)
 }
 
 /*
- * Milliseconds left on a timewait socket's timer, 0 once it is due.
+ * Jiffies left on a timewait socket's timer, 0 once it is due.
  * 6.1 arms the timer after it has put the socket in the table and let go
  * of the bucket lock we hold, and an unarmed timer's expiry is left over
  * from the object's previous user; so the expiry is trusted only while the
@@ -37,19 +37,27 @@ static int family_index(const struct sock *sk)
  * fired (its handler then waits for our lock to unhash the socket); both
  * windows are short, and we report the latter: 0.
  */
-static u32 tw_remaining_ms(const struct inet_timewait_sock *tw)
+static unsigned long tw_remaining(const struct inet_timewait_sock *tw)
 {
 	long left;
 
 	if (!timer_pending(&tw->tw_timer))
 		return 0;
 	left = (long)(READ_ONCE(tw->tw_timer.expires) - jiffies);
-	return left > 0 ? jiffies_to_msecs(left) : 0;
+	return left > 0 ? left : 0;
 }
 
+struct count_ctx {
+	struct tcpstates_tally *total;
+	struct tcpstates_tw_bounds bounds;
+	/* The total before a bucket the walk may have to redo. */
+	struct tcpstates_tally saved;
+};
+
 static void count_timewait(const struct inet_timewait_sock *tw, int family,
-			   struct tcpstates_tally *t)
+			   struct count_ctx *c)
 {
+	struct tcpstates_tally *t = c->total;
 	/* Orphaned FIN_WAIT2 sockets live on as timewait sockets too. */
 	int substate = READ_ONCE(tw->tw_substate);
 
@@ -57,7 +65,7 @@ static void count_timewait(const struct inet_timewait_sock *tw, int family,
 		t->sockets[TCP_FIN_WAIT2][family]++;
 	} else if (substate == TCP_TIME_WAIT) {
 		t->sockets[TCP_TIME_WAIT][family]++;
-		tcpstates_tw_add(&t->tw, tw_remaining_ms(tw));
+		tcpstates_tw_add(&t->tw, &c->bounds, tw_remaining(tw));
 	}
 }
 
@@ -68,8 +76,9 @@ static void count_timewait(const struct inet_timewait_sock *tw, int family,
  * lock (ESTABLISHED to CLOSE_WAIT, say), so it is read once, and fields
  * common to the three kinds decide how to read the rest.
  */
-static void count_ehash_entry(const struct sock *sk, struct tcpstates_tally *t)
+static void count_ehash_entry(const struct sock *sk, struct count_ctx *c)
 {
+	struct tcpstates_tally *t = c->total;
 	int family = family_index(sk);
 	int state = inet_sk_state_load(sk);
 
@@ -77,7 +86,7 @@ static void count_ehash_entry(const struct sock *sk, struct tcpstates_tally *t)
 		return;
 	switch (state) {
 	case TCP_TIME_WAIT:
-		count_timewait(inet_twsk(sk), family, t);
+		count_timewait(inet_twsk(sk), family, c);
 		return;
 	case TCP_NEW_SYN_RECV:
 		/* A request socket: a SYN_RECV connection, as ss reports. */
@@ -121,19 +130,13 @@ static void count_bound(const struct sock *sk, struct tcpstates_tally *t)
 		t->sockets[TCP_CLOSE][family]++;
 }
 
-struct count_ctx {
-	struct tcpstates_tally *total;
-	/* The total before a bucket the walk may have to redo. */
-	struct tcpstates_tally saved;
-};
-
 static void count_visit(void *ctx, struct sock *sk, enum tcpstates_table table)
 {
 	struct count_ctx *c = ctx;
 
 	switch (table) {
 	case TCPSTATES_TABLE_ESTABLISHED:
-		count_ehash_entry(sk, c->total);
+		count_ehash_entry(sk, c);
 		break;
 	case TCPSTATES_TABLE_LISTENING:
 		count_listener(sk, c->total);
@@ -198,11 +201,13 @@ void tcpstates_count(struct net *net, struct tcpstates_snapshot *snap)
 	int i;
 
 	tcpstates_tally_init(&snap->tally);
+	tcpstates_tw_bounds_init(&c.bounds);
 	memset(&snap->walk, 0, sizeof(snap->walk));
 	count_established(h, net, &c, &st[TCPSTATES_TABLE_ESTABLISHED]);
 	count_listening(h, net, &c, &st[TCPSTATES_TABLE_LISTENING]);
 	count_bind(h, net, &c, &st[TCPSTATES_TABLE_BIND]);
 	snap->walk.ns = ktime_get_ns() - start;
+	tcpstates_tw_finish(&snap->tally.tw);
 	snap->walk.at_ns = ktime_get_boottime_ns();
 	for (i = 0; i < TCPSTATES_NTABLES; i++)
 		snap->walk.walked += st[i].entries;

@@ -18,14 +18,30 @@ enum tcpstates_lang {
 	TCPSTATES_NLANGS
 };
 
-/* Remaining lifetime of the timewait sockets in substate TIME_WAIT. */
+/*
+ * Remaining lifetime of the timewait sockets in substate TIME_WAIT. The
+ * walk adds jiffies, which costs a socket less than milliseconds would;
+ * tcpstates_tw_finish() fills in the milliseconds the files print.
+ */
 struct tcpstates_tw_stats {
 	u64 count;
+	u64 sum_j;
+	unsigned long min_j;
+	unsigned long max_j;
 	u64 sum_ms;
 	u32 min_ms;
 	u32 max_ms;
 	/* Not cumulative: hist[i] counts (bound[i - 1], bound[i]] seconds. */
 	u64 hist[TCPSTATES_TW_NBOUNDS + 1];
+};
+
+/*
+ * The histogram's bounds in jiffies: j[i] is the most jiffies whose
+ * milliseconds are at most tcpstates_tw_bounds_s[i] seconds, so that
+ * comparing jiffies sorts exactly as comparing milliseconds would.
+ */
+struct tcpstates_tw_bounds {
+	unsigned long j[TCPSTATES_TW_NBOUNDS];
 };
 
 /* What one walk counts. */
@@ -82,8 +98,27 @@ struct tcpstates_snapshot {
 /* stats.c */
 extern const unsigned int tcpstates_tw_bounds_s[TCPSTATES_TW_NBOUNDS];
 void tcpstates_tally_init(struct tcpstates_tally *t);
-void tcpstates_tw_add(struct tcpstates_tw_stats *tw, u32 remaining_ms);
+void tcpstates_tw_bounds_init(struct tcpstates_tw_bounds *b);
+void tcpstates_tw_finish(struct tcpstates_tw_stats *tw);
 u64 tcpstates_state_total(const struct tcpstates_tally *t, int state);
+
+/* Adds a TIME_WAIT socket with @left jiffies to go; inline: per socket. */
+static inline void tcpstates_tw_add(struct tcpstates_tw_stats *tw,
+				    const struct tcpstates_tw_bounds *b,
+				    unsigned long left)
+{
+	unsigned int i = 0;
+
+	tw->count++;
+	tw->sum_j += left;
+	if (left < tw->min_j)
+		tw->min_j = left;
+	if (left > tw->max_j)
+		tw->max_j = left;
+	while (i < TCPSTATES_TW_NBOUNDS && left > b->j[i])
+		i++;
+	tw->hist[i]++;
+}
 
 /* count.c */
 void tcpstates_count(struct net *net, struct tcpstates_snapshot *snap);

@@ -3,6 +3,7 @@
  * Tally arithmetic: per-state counters and the TIME_WAIT remaining-time
  * statistics. Pure functions of their arguments; no locking.
  */
+#include <linux/jiffies.h>
 #include <linux/kernel.h>
 #include <linux/string.h>
 #include <linux/time64.h>
@@ -14,26 +15,31 @@ const unsigned int tcpstates_tw_bounds_s[TCPSTATES_TW_NBOUNDS] = TCPSTATES_TW_BO
 void tcpstates_tally_init(struct tcpstates_tally *t)
 {
 	memset(t, 0, sizeof(*t));
-	t->tw.min_ms = U32_MAX;
+	t->tw.min_j = ULONG_MAX;
 }
 
-static unsigned int tw_bucket(u32 remaining_ms)
+void tcpstates_tw_bounds_init(struct tcpstates_tw_bounds *b)
 {
-	unsigned int i;
+	unsigned int i, ms;
+	unsigned long j;
 
-	for (i = 0; i < TCPSTATES_TW_NBOUNDS; i++)
-		if (remaining_ms <= tcpstates_tw_bounds_s[i] * MSEC_PER_SEC)
-			break;
-	return i;
+	for (i = 0; i < TCPSTATES_TW_NBOUNDS; i++) {
+		ms = tcpstates_tw_bounds_s[i] * MSEC_PER_SEC;
+		/* Rounded either way by HZ: step to the last that fits. */
+		j = msecs_to_jiffies(ms);
+		while (j && jiffies_to_msecs(j) > ms)
+			j--;
+		while (jiffies_to_msecs(j + 1) <= ms)
+			j++;
+		b->j[i] = j;
+	}
 }
 
-void tcpstates_tw_add(struct tcpstates_tw_stats *tw, u32 remaining_ms)
+void tcpstates_tw_finish(struct tcpstates_tw_stats *tw)
 {
-	tw->count++;
-	tw->sum_ms += remaining_ms;
-	tw->min_ms = min(tw->min_ms, remaining_ms);
-	tw->max_ms = max(tw->max_ms, remaining_ms);
-	tw->hist[tw_bucket(remaining_ms)]++;
+	tw->sum_ms = jiffies64_to_msecs(tw->sum_j);
+	tw->min_ms = tw->count ? jiffies_to_msecs(tw->min_j) : 0;
+	tw->max_ms = jiffies_to_msecs(tw->max_j);
 }
 
 u64 tcpstates_state_total(const struct tcpstates_tally *t, int state)

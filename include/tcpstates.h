@@ -10,6 +10,8 @@
 #define TCPSTATES_NAME		"tcpstates"
 #define TCPSTATES_PROC_PATH	"/proc/" TCPSTATES_NAME
 #define TCPSTATES_PROC_NET_PATH	"/proc/net/" TCPSTATES_NAME
+#define TCPSTATES_GUIDE_NAME	TCPSTATES_NAME "_guide"
+#define TCPSTATES_GUIDE_PATH	"/proc/" TCPSTATES_GUIDE_NAME
 #define TCPSTATES_LANG_PATH	"/sys/module/" TCPSTATES_NAME "/parameters/lang"
 
 /* First token of the first line of /proc/tcpstates. */

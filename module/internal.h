@@ -126,6 +126,11 @@ void tcpstates_count(struct net *net, struct tcpstates_snapshot *snap);
 /* text.c */
 enum tcpstates_lang tcpstates_lang(void);
 int tcpstates_show_summary(struct seq_file *seq, void *v);
+unsigned int tcpstates_text_cols(const char *s);
+void tcpstates_put_tw_why(struct seq_file *seq, bool zh);
+
+/* guide.c */
+int tcpstates_show_guide(struct seq_file *seq, void *v);
 
 /* prometheus.c */
 int tcpstates_show_prometheus(struct seq_file *seq, void *v);

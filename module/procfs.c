@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The proc files: /proc/tcpstates (the text summary of the opener's
- * namespace) and /proc/net/tcpstates (Prometheus format, one per
- * namespace).
+ * namespace), /proc/tcpstates_guide (the handshake and the close, drawn,
+ * with the opener's namespace's counts) and /proc/net/tcpstates
+ * (Prometheus format, one per namespace).
  *
  * A read from offset 0 walks the tables into the open file's snapshot, as
  * every /proc file starts afresh there; reads that go on from there (1
@@ -103,6 +104,11 @@ static int summary_show(struct seq_file *seq, void *v)
 	return tcpstates_seq_shown(seq, tcpstates_show_summary(seq, v));
 }
 
+static int guide_show(struct seq_file *seq, void *v)
+{
+	return tcpstates_seq_shown(seq, tcpstates_show_guide(seq, v));
+}
+
 static int prometheus_show(struct seq_file *seq, void *v)
 {
 	return tcpstates_seq_shown(seq, tcpstates_show_prometheus(seq, v));
@@ -125,6 +131,13 @@ static const struct seq_operations summary_seq_ops = {
 	.show	= summary_show,
 };
 
+static const struct seq_operations guide_seq_ops = {
+	.start	= tcpstates_seq_start,
+	.next	= tcpstates_seq_next,
+	.stop	= tcpstates_seq_stop,
+	.show	= guide_show,
+};
+
 static const struct seq_operations prometheus_seq_ops = {
 	.start	= tcpstates_seq_start,
 	.next	= tcpstates_seq_next,
@@ -132,14 +145,15 @@ static const struct seq_operations prometheus_seq_ops = {
 	.show	= prometheus_show,
 };
 
-static int summary_open(struct inode *inode, struct file *file)
+/* Opens a file that shows the opener's namespace. */
+static int own_netns_open(struct file *file, const struct seq_operations *ops)
 {
 	struct tcpstates_seq *s;
 
 	/* Read-only even for root, as the /proc/net files are. */
 	if (file->f_mode & FMODE_WRITE)
 		return -EACCES;
-	s = __seq_open_private(file, &summary_seq_ops, sizeof(*s));
+	s = __seq_open_private(file, ops, sizeof(*s));
 	if (!s)
 		return -ENOMEM;
 	/*
@@ -150,7 +164,17 @@ static int summary_open(struct inode *inode, struct file *file)
 	return 0;
 }
 
-static int summary_release(struct inode *inode, struct file *file)
+static int summary_open(struct inode *inode, struct file *file)
+{
+	return own_netns_open(file, &summary_seq_ops);
+}
+
+static int guide_open(struct inode *inode, struct file *file)
+{
+	return own_netns_open(file, &guide_seq_ops);
+}
+
+static int own_netns_release(struct inode *inode, struct file *file)
 {
 	struct seq_file *seq = file->private_data;
 
@@ -162,7 +186,14 @@ static const struct proc_ops summary_proc_ops = {
 	.proc_open	= summary_open,
 	.proc_read_iter	= seq_read_iter,
 	.proc_lseek	= seq_lseek,
-	.proc_release	= summary_release,
+	.proc_release	= own_netns_release,
+};
+
+static const struct proc_ops guide_proc_ops = {
+	.proc_open	= guide_open,
+	.proc_read_iter	= seq_read_iter,
+	.proc_lseek	= seq_lseek,
+	.proc_release	= own_netns_release,
 };
 
 /*
@@ -200,15 +231,21 @@ int tcpstates_procfs_init(void)
 	err = register_pernet_subsys(&tcpstates_net_ops);
 	if (err)
 		return err;
-	if (!proc_create(TCPSTATES_NAME, 0444, NULL, &summary_proc_ops)) {
-		unregister_pernet_subsys(&tcpstates_net_ops);
-		return -ENOMEM;
+	if (!proc_create(TCPSTATES_NAME, 0444, NULL, &summary_proc_ops))
+		goto fail;
+	if (!proc_create(TCPSTATES_GUIDE_NAME, 0444, NULL, &guide_proc_ops)) {
+		remove_proc_entry(TCPSTATES_NAME, NULL);
+		goto fail;
 	}
 	return 0;
+fail:
+	unregister_pernet_subsys(&tcpstates_net_ops);
+	return -ENOMEM;
 }
 
 void tcpstates_procfs_exit(void)
 {
+	remove_proc_entry(TCPSTATES_GUIDE_NAME, NULL);
 	remove_proc_entry(TCPSTATES_NAME, NULL);
 	unregister_pernet_subsys(&tcpstates_net_ops);
 }

@@ -195,12 +195,20 @@ static size_t unit(const char *s, unsigned int *cols)
 	return len;
 }
 
-static unsigned int text_cols(const char *s)
+/* Columns @s takes on a terminal: two per CJK character. */
+unsigned int tcpstates_text_cols(const char *s)
 {
 	unsigned int cols = 0;
 
-	while (*s)
-		s += atom(s, &cols) ?: 1;
+	while (*s) {
+		/* atom() stops at a space: one column of its own. */
+		if (*s == ' ') {
+			cols++;
+			s++;
+			continue;
+		}
+		s += atom(s, &cols);
+	}
 	return cols;
 }
 
@@ -257,6 +265,13 @@ static void put_text(struct seq_file *seq, const char *const text[],
 		put_wrapped(seq, text[ZH], col, indent);
 }
 
+/* Why TIME_WAIT exists, in one language, indented, for the guide. */
+void tcpstates_put_tw_why(struct seq_file *seq, bool zh)
+{
+	put_spaces(seq, NOTE_INDENT);
+	put_wrapped(seq, tw_why[zh ? ZH : EN], NOTE_INDENT, NOTE_INDENT);
+}
+
 /* --- the summary -------------------------------------------------------- */
 
 static void show_header(struct seq_file *seq,
@@ -289,7 +304,7 @@ static void show_states(struct seq_file *seq,
 static void put_label(struct seq_file *seq, const char *label)
 {
 	seq_printf(seq, "  %s", label);
-	put_spaces(seq, HIST_LABEL_COLS - text_cols(label));
+	put_spaces(seq, HIST_LABEL_COLS - tcpstates_text_cols(label));
 }
 
 static void show_tw_histogram(struct seq_file *seq,

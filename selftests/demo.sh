@@ -28,3 +28,11 @@ cat /proc/net/sockstat
 echo
 echo "\$ cat /proc/net/tcpstates"
 cat /proc/net/tcpstates
+echo
+echo "\$ echo en > /sys/module/tcpstates/parameters/lang; cat /proc/tcpstates_guide"
+echo en > /sys/module/tcpstates/parameters/lang
+cat /proc/tcpstates_guide
+echo both > /sys/module/tcpstates/parameters/lang
+echo
+echo "\$ cat /sys/kernel/debug/tcpstates/stats"
+cat /sys/kernel/debug/tcpstates/stats

@@ -426,3 +426,15 @@ long long ts_read_walked(void)
 		return -1;
 	return prom.walked;
 }
+
+size_t ts_longest_line(const char *s)
+{
+	size_t max = 0, len;
+
+	while (*s) {
+		len = strcspn(s, "\n");
+		max = len > max ? len : max;
+		s += len + (s[len] == '\n');
+	}
+	return max;
+}

@@ -53,6 +53,8 @@ int ts_parse_summary(const char *text, struct ts_summary *s,
 		     char *err, size_t errlen);
 int ts_parse_prometheus(const char *text, struct ts_prom *p,
 			char *err, size_t errlen);
+/* Bytes in the longest line of @s. */
+size_t ts_longest_line(const char *s);
 /* The walked figure of a fresh read of /proc/net/tcpstates, or -1. */
 long long ts_read_walked(void);
 /* The three table lines of the stats file into t[TS_NTABLES]. */

@@ -307,18 +307,6 @@ static bool has_non_ascii(const char *s)
 	return false;
 }
 
-static size_t longest_line(const char *s)
-{
-	size_t max = 0, len;
-
-	while (*s) {
-		len = strcspn(s, "\n");
-		max = len > max ? len : max;
-		s += len + (s[len] == '\n');
-	}
-	return max;
-}
-
 TEST_F(lang, en_is_ascii_within_80_columns)
 {
 	char cur[16];
@@ -328,7 +316,7 @@ TEST_F(lang, en_is_ascii_within_80_columns)
 	EXPECT_STREQ("en\n", cur);
 	ASSERT_LT(0, ts_read_file(TCPSTATES_PROC_PATH, self->text, sizeof(self->text)));
 	EXPECT_FALSE(has_non_ascii(self->text));
-	EXPECT_GE(80, longest_line(self->text));
+	EXPECT_GE(80, ts_longest_line(self->text));
 	EXPECT_NE(NULL, strstr(self->text, "The socket has an established connection."));
 }
 

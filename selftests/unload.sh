@@ -34,7 +34,8 @@ result $? "unload.loaded_with_files"
 readers=""
 for i in 1 2 3 4; do
 	(while :; do
-		cat /proc/tcpstates /proc/net/tcpstates > /dev/null 2>&1
+		cat /proc/tcpstates /proc/net/tcpstates /proc/tcpstates_guide \
+			> /dev/null 2>&1
 	done) &
 	readers="$readers $!"
 done
@@ -49,12 +50,15 @@ result $ok "unload.${cycles}_cycles_with_4_readers"
 # A file held open across unload reads as an error, never stale memory.
 exec 3< /proc/tcpstates
 exec 4< /proc/net/tcpstates
+exec 5< /proc/tcpstates_guide
 rmmod tcpstates
 result $? "unload.rmmod_with_files_open"
-! cat <&3 > /dev/null 2>&1 && ! cat <&4 > /dev/null 2>&1
+! cat <&3 > /dev/null 2>&1 && ! cat <&4 > /dev/null 2>&1 &&
+	! cat <&5 > /dev/null 2>&1
 result $? "unload.open_files_fail_after_unload"
-exec 3<&- 4<&-
-test ! -e /proc/tcpstates && test ! -e /proc/net/tcpstates
+exec 3<&- 4<&- 5<&-
+test ! -e /proc/tcpstates && test ! -e /proc/net/tcpstates &&
+	test ! -e /proc/tcpstates_guide
 result $? "unload.files_gone"
 
 kill $readers

@@ -210,7 +210,7 @@ void tcpstates_count(struct net *net, struct tcpstates_snapshot *snap)
 	tcpstates_tw_finish(&snap->tally.tw);
 	snap->walk.at_ns = ktime_get_boottime_ns();
 	for (i = 0; i < TCPSTATES_NTABLES; i++)
-		snap->walk.walked += st[i].entries;
+		snap->walk.walked += tcpstates_table_entries(&st[i]);
 
 	snap->netns_ino = net->ns.inum;
 	/* tw_refcount is one plus this namespace's timewait sockets. */

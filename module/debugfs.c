@@ -39,7 +39,7 @@ static void show_table(struct seq_file *seq, const char *name,
 		       const struct tcpstates_table_stats *t)
 {
 	seq_printf(seq, "%-11s %9llu %9llu %9llu %9llu %8llu %9llu %7llu %8llu %10llu\n",
-		   name, t->buckets, t->nonempty, t->entries,
+		   name, t->buckets, t->nonempty, tcpstates_table_entries(t),
 		   t->kinds[TCPSTATES_KIND_FULL],
 		   t->kinds[TCPSTATES_KIND_REQUEST],
 		   t->kinds[TCPSTATES_KIND_TIMEWAIT],

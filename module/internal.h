@@ -70,12 +70,18 @@ enum tcpstates_kind {
 struct tcpstates_table_stats {
 	u64 buckets;	/* the table's size */
 	u64 nonempty;	/* buckets with entries of any namespace */
-	u64 entries;	/* entries of the walked namespace */
-	u64 kinds[TCPSTATES_NKINDS];	/* those entries by kind */
+	u64 kinds[TCPSTATES_NKINDS];	/* entries of the walked namespace */
 	u64 pauses;	/* lock drops inside a bucket */
 	u64 restarts;	/* buckets walked again after a pause */
 	u64 ns;		/* duration */
 };
+
+/* Entries of the walked namespace in one table, every kind. */
+static inline u64 tcpstates_table_entries(const struct tcpstates_table_stats *t)
+{
+	return t->kinds[TCPSTATES_KIND_FULL] + t->kinds[TCPSTATES_KIND_REQUEST] +
+	       t->kinds[TCPSTATES_KIND_TIMEWAIT];
+}
 
 /* What one walk did, table by table. */
 struct tcpstates_walk_stats {

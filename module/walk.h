@@ -83,7 +83,6 @@ struct tcpstates_walk {
 	struct tcpstates_table_stats *stats;	/* of the table being walked */
 	struct sock *held;		/* referenced across a pause */
 	/* The stats' entry counts before a bucket that may be redone. */
-	u64 saved_entries;
 	u64 saved_kinds[TCPSTATES_NKINDS];
 };
 
@@ -143,7 +142,6 @@ static __always_inline void tcpstates_bucket_done(struct tcpstates_walk *w)
  */
 static __always_inline void tcpstates_save(struct tcpstates_walk *w)
 {
-	w->saved_entries = w->stats->entries;
 	memcpy(w->saved_kinds, w->stats->kinds, sizeof(w->saved_kinds));
 	w->ops->save(w->ctx);
 }
@@ -151,7 +149,6 @@ static __always_inline void tcpstates_save(struct tcpstates_walk *w)
 static __always_inline void tcpstates_restore(struct tcpstates_walk *w)
 {
 	w->stats->restarts++;
-	w->stats->entries = w->saved_entries;
 	memcpy(w->stats->kinds, w->saved_kinds, sizeof(w->saved_kinds));
 	w->ops->restore(w->ctx);
 }
@@ -182,7 +179,6 @@ static __always_inline void tcpstates_visit(struct tcpstates_walk *w,
 					    struct sock *sk,
 					    enum tcpstates_table table)
 {
-	w->stats->entries++;
 	w->stats->kinds[tcpstates_kind(sk)]++;
 	w->ops->visit(w->ctx, sk, table);
 }

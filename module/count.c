@@ -47,17 +47,9 @@ static unsigned long tw_remaining(const struct inet_timewait_sock *tw)
 	return left > 0 ? left : 0;
 }
 
-struct count_ctx {
-	struct tcpstates_tally *total;
-	struct tcpstates_tw_bounds bounds;
-	/* The total before a bucket the walk may have to redo. */
-	struct tcpstates_tally saved;
-};
-
 static void count_timewait(const struct inet_timewait_sock *tw, int family,
-			   struct count_ctx *c)
+			   struct tcpstates_tally *t)
 {
-	struct tcpstates_tally *t = c->total;
 	/* Orphaned FIN_WAIT2 sockets live on as timewait sockets too. */
 	int substate = READ_ONCE(tw->tw_substate);
 
@@ -65,7 +57,7 @@ static void count_timewait(const struct inet_timewait_sock *tw, int family,
 		t->sockets[TCP_FIN_WAIT2][family]++;
 	} else if (substate == TCP_TIME_WAIT) {
 		t->sockets[TCP_TIME_WAIT][family]++;
-		tcpstates_tw_add(&t->tw, &c->bounds, tw_remaining(tw));
+		tcpstates_tw_add(&t->tw, tw_remaining(tw));
 	}
 }
 
@@ -76,9 +68,8 @@ static void count_timewait(const struct inet_timewait_sock *tw, int family,
  * lock (ESTABLISHED to CLOSE_WAIT, say), so it is read once, and fields
  * common to the three kinds decide how to read the rest.
  */
-static void count_ehash_entry(const struct sock *sk, struct count_ctx *c)
+static void count_ehash_entry(const struct sock *sk, struct tcpstates_tally *t)
 {
-	struct tcpstates_tally *t = c->total;
 	int family = family_index(sk);
 	int state = inet_sk_state_load(sk);
 
@@ -86,7 +77,7 @@ static void count_ehash_entry(const struct sock *sk, struct count_ctx *c)
 		return;
 	switch (state) {
 	case TCP_TIME_WAIT:
-		count_timewait(inet_twsk(sk), family, c);
+		count_timewait(inet_twsk(sk), family, t);
 		return;
 	case TCP_NEW_SYN_RECV:
 		/* A request socket: a SYN_RECV connection, as ss reports. */
@@ -130,13 +121,19 @@ static void count_bound(const struct sock *sk, struct tcpstates_tally *t)
 		t->sockets[TCP_CLOSE][family]++;
 }
 
+struct count_ctx {
+	struct tcpstates_tally *total;
+	/* The total before a bucket the walk may have to redo. */
+	struct tcpstates_tally saved;
+};
+
 static void count_visit(void *ctx, struct sock *sk, enum tcpstates_table table)
 {
 	struct count_ctx *c = ctx;
 
 	switch (table) {
 	case TCPSTATES_TABLE_ESTABLISHED:
-		count_ehash_entry(sk, c);
+		count_ehash_entry(sk, c->total);
 		break;
 	case TCPSTATES_TABLE_LISTENING:
 		count_listener(sk, c->total);
@@ -201,7 +198,6 @@ void tcpstates_count(struct net *net, struct tcpstates_snapshot *snap)
 	int i;
 
 	tcpstates_tally_init(&snap->tally);
-	tcpstates_tw_bounds_init(&c.bounds);
 	memset(&snap->walk, 0, sizeof(snap->walk));
 	count_established(h, net, &c, &st[TCPSTATES_TABLE_ESTABLISHED]);
 	count_listening(h, net, &c, &st[TCPSTATES_TABLE_LISTENING]);

@@ -104,15 +104,16 @@ struct tcpstates_snapshot {
 /* stats.c */
 extern const unsigned int tcpstates_tw_bounds_s[TCPSTATES_TW_NBOUNDS];
 void tcpstates_tally_init(struct tcpstates_tally *t);
-void tcpstates_tw_bounds_init(struct tcpstates_tw_bounds *b);
+extern struct tcpstates_tw_bounds tcpstates_tw_bounds;
+void tcpstates_stats_init(void);
 void tcpstates_tw_finish(struct tcpstates_tw_stats *tw);
 u64 tcpstates_state_total(const struct tcpstates_tally *t, int state);
 
 /* Adds a TIME_WAIT socket with @left jiffies to go; inline: per socket. */
 static inline void tcpstates_tw_add(struct tcpstates_tw_stats *tw,
-				    const struct tcpstates_tw_bounds *b,
 				    unsigned long left)
 {
+	const struct tcpstates_tw_bounds *b = &tcpstates_tw_bounds;
 	unsigned int i = 0;
 
 	tw->count++;

@@ -13,6 +13,7 @@ static int __init tcpstates_init(void)
 {
 	int err;
 
+	tcpstates_stats_init();
 	err = tcpstates_procfs_init();
 	if (err)
 		return err;

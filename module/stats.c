@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Tally arithmetic: per-state counters and the TIME_WAIT remaining-time
- * statistics. Pure functions of their arguments; no locking.
+ * statistics. Pure functions of their arguments, and the histogram bounds
+ * in jiffies, set once at load; no locking.
  */
+#include <linux/cache.h>
+#include <linux/init.h>
 #include <linux/jiffies.h>
 #include <linux/kernel.h>
 #include <linux/string.h>
@@ -18,8 +21,12 @@ void tcpstates_tally_init(struct tcpstates_tally *t)
 	t->tw.min_j = ULONG_MAX;
 }
 
-void tcpstates_tw_bounds_init(struct tcpstates_tw_bounds *b)
+/* Depends on HZ alone: computed once, at load. */
+struct tcpstates_tw_bounds tcpstates_tw_bounds __ro_after_init;
+
+void __init tcpstates_stats_init(void)
 {
+	struct tcpstates_tw_bounds *b = &tcpstates_tw_bounds;
 	unsigned int i, ms;
 	unsigned long j;
 

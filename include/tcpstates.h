@@ -55,6 +55,21 @@
 #define TCPSTATES_M_WALKED	"tcpstates_walk_sockets"
 #define TCPSTATES_M_WALK_TIME	"tcpstates_walk_duration_seconds"
 
+/* The debugfs views. */
+#define TCPSTATES_DEBUGFS_DIR	"/sys/kernel/debug/" TCPSTATES_NAME
+
+/*
+ * A line of the timewait view: family, local and remote address:port (as
+ * ss prints them, IPv6 in brackets), substate, milliseconds left.
+ */
+#define TCPSTATES_ENDPOINT_MAX	48	/* "[" IPv6 "]:" port, NUL */
+#define TCPSTATES_TW_LIST_FMT	"%-6s %-21s %-21s %-9s %s\n"
+#define TCPSTATES_TW_LIST_FMT_NUM "%-6s %-21s %-21s %-9s %u\n"
+
+/* The column heads of the top view's groups. */
+#define TCPSTATES_TOP_TW_HEAD	"%10s %10s %8s %s\n"
+#define TCPSTATES_TOP_PORT_HEAD	"%10s %10s %s\n"
+
 /* Values of the lang parameter. */
 #define TCPSTATES_LANG_NAMES	{ "en", "zh", "both" }
 

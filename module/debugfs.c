@@ -3,11 +3,14 @@
  * The debugfs views, /sys/kernel/debug/tcpstates/: root's tools for
  * finding out what is behind the numbers of the proc files.
  *
- *   stats   what the last walk of the reader's namespace did, table by
- *           table: the cost side of /proc/tcpstates.
+ *   stats     what the last walk of the reader's namespace did, table by
+ *             table: the cost side of /proc/tcpstates.
+ *   timewait  the reader's namespace's timewait sockets, one per line.
+ *   top       its heaviest TIME_WAIT peers, CLOSE_WAIT and SYN_RECV ports.
+ *   netns     every namespace of the host, one per line.
  *
- * Each file shows the namespace of the task that opened it, held from open
- * to release, as the proc files do. Opening needs CAP_NET_ADMIN besides
+ * Each file but netns shows the namespace of the task that opened it, held
+ * from open to release, as the proc files do. Opening needs CAP_NET_ADMIN besides
  * the files' 0400 mode, so that no namespace's numbers are seen from
  * another unprivileged. Nothing here is needed for the module to work:
  * without debugfs (not built, not mounted, locked down) the files are
@@ -69,41 +72,99 @@ static int stats_show(struct seq_file *seq, void *v)
 	return 0;
 }
 
-static int stats_open(struct inode *inode, struct file *file)
+/*
+ * Who may open a view: CAP_NET_ADMIN besides the mode, and for reading
+ * only, also for root, whose capabilities pass the mode.
+ */
+static int view_may_open(struct file *file)
 {
-	struct net *net;
-	int err;
-
-	/* Read-only for root too, whose capabilities pass the mode. */
 	if (file->f_mode & FMODE_WRITE)
 		return -EACCES;
 	if (!capable(CAP_NET_ADMIN))
 		return -EPERM;
+	return 0;
+}
+
+/*
+ * Opens a view of the opener's namespace, which it holds until release:
+ * @open(file, net) sets the file up, @release(inode, file) tears it down
+ * and gives the namespace back.
+ */
+static int ns_view_open(struct file *file,
+			int (*open)(struct file *file, struct net *net))
+{
+	int err = view_may_open(file);
+	struct net *net;
+
+	if (err)
+		return err;
 	net = get_net(current->nsproxy->net_ns);
-	err = single_open(file, stats_show, net);
+	err = open(file, net);
 	if (err)
 		put_net(net);
 	return err;
 }
 
-static int stats_release(struct inode *inode, struct file *file)
-{
-	put_net(((struct seq_file *)file->private_data)->private);
-	return single_release(inode, file);
+#define DEFINE_NS_VIEW(name, open_fn, release_fn)			\
+static int name##_open(struct inode *inode, struct file *file)		\
+{									\
+	return ns_view_open(file, open_fn);				\
+}									\
+									\
+static int name##_release(struct inode *inode, struct file *file)	\
+{									\
+	put_net(release_fn(inode, file));				\
+	return 0;							\
+}									\
+									\
+static const struct file_operations name##_fops = {			\
+	.owner		= THIS_MODULE,					\
+	.open		= name##_open,					\
+	.read		= seq_read,					\
+	.llseek		= seq_lseek,					\
+	.release	= name##_release,				\
 }
 
-static const struct file_operations stats_fops = {
+static int stats_view_open(struct file *file, struct net *net)
+{
+	return single_open(file, stats_show, net);
+}
+
+static struct net *stats_view_release(struct inode *inode, struct file *file)
+{
+	struct net *net = ((struct seq_file *)file->private_data)->private;
+
+	single_release(inode, file);
+	return net;
+}
+
+DEFINE_NS_VIEW(stats, stats_view_open, stats_view_release);
+DEFINE_NS_VIEW(timewait, tcpstates_list_open, tcpstates_list_release);
+DEFINE_NS_VIEW(top, tcpstates_top_open, tcpstates_top_release);
+
+static int netns_open(struct inode *inode, struct file *file)
+{
+	int err = view_may_open(file);
+
+	return err ? err : tcpstates_netns_open(file);
+}
+
+static const struct file_operations netns_fops = {
 	.owner		= THIS_MODULE,
-	.open		= stats_open,
+	.open		= netns_open,
 	.read		= seq_read,
 	.llseek		= seq_lseek,
-	.release	= stats_release,
+	.release	= tcpstates_netns_release,
 };
 
 void tcpstates_debugfs_init(void)
 {
 	tcpstates_dir = debugfs_create_dir(KBUILD_MODNAME, NULL);
 	debugfs_create_file("stats", 0400, tcpstates_dir, NULL, &stats_fops);
+	debugfs_create_file("timewait", 0400, tcpstates_dir, NULL,
+			    &timewait_fops);
+	debugfs_create_file("top", 0400, tcpstates_dir, NULL, &top_fops);
+	debugfs_create_file("netns", 0400, tcpstates_dir, NULL, &netns_fops);
 }
 
 void tcpstates_debugfs_exit(void)

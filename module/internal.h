@@ -6,6 +6,8 @@
 #include <linux/types.h>
 #include <tcpstates.h>
 
+struct file;
+struct inode;
 struct net;
 struct seq_file;
 
@@ -127,8 +129,34 @@ static inline void tcpstates_tw_add(struct tcpstates_tw_stats *tw,
 	tw->hist[i]++;
 }
 
+/* One namespace's sockets by state, for the netns view. */
+struct tcpstates_ns_count {
+	struct net *net;
+	unsigned int inum;
+	int tw_in_use;
+	int tw_limit;
+	u32 epoch;		/* count.c's, when saved was last filled */
+	u32 sockets[TCPSTATES_NSTATES];
+	u32 saved[TCPSTATES_NSTATES];
+};
+
 /* count.c */
 void tcpstates_count(struct net *net, struct tcpstates_snapshot *snap);
+void tcpstates_count_netns(struct tcpstates_ns_count *ns, unsigned int n);
+
+/* list.c */
+int tcpstates_list_open(struct file *file, struct net *net);
+struct net *tcpstates_list_release(struct inode *inode, struct file *file);
+void tcpstates_endpoint(char *buf, size_t size, int family, const void *addr,
+			__be16 port);
+
+/* top.c */
+int tcpstates_top_open(struct file *file, struct net *net);
+struct net *tcpstates_top_release(struct inode *inode, struct file *file);
+
+/* netns.c */
+int tcpstates_netns_open(struct file *file);
+int tcpstates_netns_release(struct inode *inode, struct file *file);
 
 /* text.c */
 enum tcpstates_lang tcpstates_lang(void);

@@ -43,11 +43,13 @@
 #ifndef _TCPSTATES_WALK_H
 #define _TCPSTATES_WALK_H
 
+#include <linux/jiffies.h>
 #include <linux/ktime.h>
 #include <linux/list_nulls.h>
 #include <linux/sched.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
+#include <linux/timer.h>
 #include <net/inet_connection_sock.h>
 #include <net/inet_hashtables.h>
 #include <net/inet_timewait_sock.h>
@@ -66,15 +68,44 @@
  * A consumer. visit() sees each entry of the walked namespace (of every
  * namespace when the walk's net is NULL) under the bucket's lock: full,
  * request and timewait sockets from the established hash, listeners, and
- * the bind hash's owners (full and timewait sockets). save() is called
- * before a bucket that may need a pause, restore() when that bucket must
- * be walked again: it puts the consumer back as save() found it.
+ * the bind hash's owners (full and timewait sockets). It returns false
+ * when it wants no more for now: a walk with a position (below) then
+ * stops before the namespace's next entry, other walks go on. save() is
+ * called before a bucket that may need a pause, restore() when that
+ * bucket must be walked again: it puts the consumer back as save() found
+ * it.
  */
 struct tcpstates_walk_ops {
-	void (*visit)(void *ctx, struct sock *sk, enum tcpstates_table table);
+	bool (*visit)(void *ctx, struct sock *sk, enum tcpstates_table table);
 	void (*save)(void *ctx);
 	void (*restore)(void *ctx);
 };
+
+/*
+ * Where a listing stands between two read() calls: the slot to go on
+ * with and, inside it, the entry to go on from. That entry is held by a
+ * reference, never by a lock or an RCU section, and is always one of the
+ * walked namespace's, which the reader keeps alive. If it is still where
+ * it was when the walk comes back, the walk goes on from it: bounded work,
+ * as for a pause. If it has left, the slot is walked again from its head,
+ * past the @skip entries of the namespace that it already gave.
+ * Established and listening hashes only.
+ */
+struct tcpstates_walk_pos {
+	unsigned int slot;
+	unsigned int skip;
+	struct sock *at;			/* NULL: from the slot's head */
+	struct hlist_nulls_node **pprev;	/* what pointed at @at */
+	bool end;				/* the table is done */
+};
+
+/* Back to the table's start. Not under a bucket lock: @at may be freed. */
+static inline void tcpstates_pos_reset(struct tcpstates_walk_pos *pos)
+{
+	if (pos->at)
+		sock_gen_put(pos->at);
+	memset(pos, 0, sizeof(*pos));
+}
 
 struct tcpstates_walk {
 	const struct net *net;		/* NULL: every namespace */
@@ -175,12 +206,12 @@ static __always_inline bool tcpstates_ours(const struct tcpstates_walk *w,
 	return !w->net || net_eq(net, w->net);
 }
 
-static __always_inline void tcpstates_visit(struct tcpstates_walk *w,
+static __always_inline bool tcpstates_visit(struct tcpstates_walk *w,
 					    struct sock *sk,
 					    enum tcpstates_table table)
 {
 	w->stats->kinds[tcpstates_kind(sk)]++;
-	w->ops->visit(w->ctx, sk, table);
+	return w->ops->visit(w->ctx, sk, table);
 }
 
 /* Whether a nulls chain has more than @max entries; caller holds its lock. */
@@ -197,48 +228,145 @@ static __always_inline bool tcpstates_nulls_longer(struct hlist_nulls_head *head
 }
 
 /*
- * One bucket of the established or the listening hash: a nulls chain
- * linked through sk_nulls_node. The entry a pause held is still in place
- * if the same link still points at it: a deletion clears its pprev (all
- * are the _init kind), a deletion of the entry before it or a re-insertion
- * (at the head: it was not at the head, being past the first hold's
- * entries) changes it. For the established hash the bucket is checked too.
+ * Jiffies left on a timewait socket's timer, 0 once it is due.
+ * 6.1 arms the timer after it has put the socket in the table and let go
+ * of the bucket lock we hold, and an unarmed timer's expiry is left over
+ * from the object's previous user; so the expiry is trusted only while the
+ * timer is pending. A timer that is not pending is just being armed or has
+ * fired (its handler then waits for our lock to unhash the socket); both
+ * windows are short, and we report the latter: 0.
+ */
+static inline unsigned long
+tcpstates_tw_left(const struct inet_timewait_sock *tw)
+{
+	long left;
+
+	if (!timer_pending(&tw->tw_timer))
+		return 0;
+	left = (long)(READ_ONCE(tw->tw_timer.expires) - jiffies);
+	return left > 0 ? left : 0;
+}
+
+/*
+ * Whether @sk is still linked where it was, from @pprev in bucket @slot.
+ * A deletion clears its pprev (all are the _init kind); a deletion of the
+ * entry before it or a re-insertion (at the head: it was not at the head,
+ * being past the first hold's entries) changes it. For the established
+ * hash the bucket is checked too.
+ */
+static __always_inline bool tcpstates_still(const struct sock *sk,
+					    struct hlist_nulls_node **pprev,
+					    u32 slot_mask, u32 slot)
+{
+	return sk->sk_nulls_node.pprev == pprev &&
+	       (sk->sk_hash & slot_mask) == slot;
+}
+
+/*
+ * Where a walk with a position starts in @head: at the held entry if it is
+ * still in place, else at the head past @skip entries of the namespace.
+ */
+static __always_inline struct hlist_nulls_node *
+tcpstates_resume(struct tcpstates_walk_pos *pos, struct hlist_nulls_head *head,
+		 u32 slot_mask, u32 slot, unsigned int *skip)
+{
+	*skip = 0;
+	if (!pos || !pos->at)
+		return head->first;
+	if (tcpstates_still(pos->at, pos->pprev, slot_mask, slot))
+		return &pos->at->sk_nulls_node;
+	*skip = pos->skip;
+	return head->first;
+}
+
+/*
+ * Ends a bucket walked with a position, its lock dropped: @next (held, or
+ * NULL) is where the next walk goes on in this slot, unless @stop says it
+ * goes on at the next slot.
  */
 static __always_inline void
+tcpstates_pos_leave(struct tcpstates_walk_pos *pos, struct sock *next,
+		    struct hlist_nulls_node **pprev, bool stop)
+{
+	struct sock *prev = pos->at;
+
+	pos->at = next;
+	pos->pprev = pprev;
+	if (!stop) {
+		pos->slot++;
+		pos->skip = 0;
+	}
+	if (prev)
+		sock_gen_put(prev);
+}
+
+/*
+ * One bucket of the established or the listening hash: a nulls chain
+ * linked through sk_nulls_node. With @pos, the walk may start inside the
+ * chain and stop inside it: once visit() has had enough, before the
+ * namespace's next entry, which it holds by a reference for the next walk
+ * (if it cannot, the next walk skips from the head). Returns whether it
+ * stopped so. Without @pos the checks fold away.
+ */
+static __always_inline bool
 tcpstates_walk_nulls(struct tcpstates_walk *w, struct hlist_nulls_head *head,
 		     spinlock_t *lock, bool bh, enum tcpstates_table table,
-		     u32 slot_mask, u32 slot)
+		     u32 slot_mask, u32 slot, struct tcpstates_walk_pos *pos)
 {
-	struct hlist_nulls_node *node, **pprev;
-	unsigned int n = 0;
-	bool long_chain;
-	struct sock *sk;
+	struct hlist_nulls_node *node, **pprev = NULL;
+	unsigned int skip, skip0 = pos ? pos->skip : 0, n = 0;
+	bool long_chain, full = false, stop = false;
+	struct sock *sk, *next = NULL;
 
 	w->stats->nonempty++;
 	tcpstates_lock(lock, bh);
 	long_chain = tcpstates_nulls_longer(head, TCPSTATES_HOLD_MAX);
 	if (long_chain)
 		tcpstates_save(w);
+	node = tcpstates_resume(pos, head, slot_mask, slot, &skip);
 restart:
-	for (node = head->first; !is_a_nulls(node); node = node->next) {
+	for (; !is_a_nulls(node); node = node->next) {
 		sk = hlist_nulls_entry(node, struct sock, sk_nulls_node);
 		if (long_chain && n >= TCPSTATES_HOLD_MAX) {
 			pprev = node->pprev;
 			if (tcpstates_pause(w, sk, lock, bh)) {
 				n = 0;
-				if (node->pprev != pprev ||
-				    (sk->sk_hash & slot_mask) != slot) {
+				if (!tcpstates_still(sk, pprev, slot_mask, slot)) {
 					tcpstates_restore(w);
+					full = false;
+					skip = skip0;
+					if (pos)
+						pos->skip = skip0;
+					node = head->first;
 					goto restart;
 				}
 			}
 		}
 		n++;
-		if (tcpstates_ours(w, sock_net(sk)))
-			tcpstates_visit(w, sk, table);
+		if (!tcpstates_ours(w, sock_net(sk)))
+			continue;
+		if (pos && skip) {
+			skip--;
+			continue;
+		}
+		if (pos && full) {
+			stop = true;
+			if (refcount_inc_not_zero(&sk->sk_refcnt)) {
+				next = sk;
+				pprev = node->pprev;
+			}
+			break;
+		}
+		if (!tcpstates_visit(w, sk, table) && pos)
+			full = true;
+		if (pos)
+			pos->skip++;
 	}
 	tcpstates_unlock(lock, bh);
 	tcpstates_bucket_done(w);
+	if (pos)
+		tcpstates_pos_leave(pos, next, next ? pprev : NULL, stop);
+	return full;
 }
 
 /*
@@ -338,16 +466,20 @@ restart:
 }
 
 /*
- * Walks the whole of @table of @h, bucket by bucket. Sleeps between
- * buckets; holds nothing on return.
+ * Walks @table of @h bucket by bucket: the whole of it, or with @pos from
+ * where the last walk stopped until visit() has had enough. Returns
+ * whether it stopped early. Sleeps between buckets; holds nothing on
+ * return but @pos's entry.
  */
-static __always_inline void
-tcpstates_walk_table(struct tcpstates_walk *w, struct inet_hashinfo *h,
-		     enum tcpstates_table table,
-		     struct tcpstates_table_stats *stats)
+static __always_inline bool
+tcpstates_walk_table_from(struct tcpstates_walk *w, struct inet_hashinfo *h,
+			  enum tcpstates_table table,
+			  struct tcpstates_table_stats *stats,
+			  struct tcpstates_walk_pos *pos)
 {
 	unsigned int slot, nslots;
 	u64 start = ktime_get_ns();
+	bool full = false;
 
 	w->stats = stats;
 	switch (table) {
@@ -362,23 +494,27 @@ tcpstates_walk_table(struct tcpstates_walk *w, struct inet_hashinfo *h,
 		break;
 	}
 	stats->buckets = nslots;
-	for (slot = 0; slot < nslots; slot++) {
+	for (slot = pos ? pos->slot : 0; slot < nslots && !full; slot++) {
 		if (slot % TCPSTATES_RESCHED_BUCKETS == 0)
 			cond_resched();
+		/* A held entry's slot is walked even if now empty: to drop it. */
 		switch (table) {
 		case TCPSTATES_TABLE_ESTABLISHED:
-			if (hlist_nulls_empty(&h->ehash[slot].chain))
+			if (hlist_nulls_empty(&h->ehash[slot].chain) &&
+			    !(pos && pos->at))
 				break;
-			tcpstates_walk_nulls(w, &h->ehash[slot].chain,
-					     inet_ehash_lockp(h, slot), true,
-					     table, h->ehash_mask, slot);
+			full = tcpstates_walk_nulls(w, &h->ehash[slot].chain,
+						    inet_ehash_lockp(h, slot),
+						    true, table, h->ehash_mask,
+						    slot, pos);
 			break;
 		case TCPSTATES_TABLE_LISTENING:
-			if (hlist_nulls_empty(&h->lhash2[slot].nulls_head))
+			if (hlist_nulls_empty(&h->lhash2[slot].nulls_head) &&
+			    !(pos && pos->at))
 				break;
-			tcpstates_walk_nulls(w, &h->lhash2[slot].nulls_head,
-					     &h->lhash2[slot].lock, false,
-					     table, 0, 0);
+			full = tcpstates_walk_nulls(w, &h->lhash2[slot].nulls_head,
+						    &h->lhash2[slot].lock, false,
+						    table, 0, 0, pos);
 			break;
 		default:
 			if (hlist_empty(&tcpstates_bind_table(h)[slot].chain))
@@ -386,8 +522,23 @@ tcpstates_walk_table(struct tcpstates_walk *w, struct inet_hashinfo *h,
 			tcpstates_walk_bind(w, &tcpstates_bind_table(h)[slot]);
 			break;
 		}
+		/* The bucket advanced @pos itself. */
+		if (pos && !full)
+			pos->slot = slot + 1;
 	}
-	stats->ns = ktime_get_ns() - start;
+	if (pos && slot >= nslots && !full)
+		pos->end = true;
+	stats->ns += ktime_get_ns() - start;
+	return full;
+}
+
+/* Walks the whole of @table of @h. */
+static __always_inline void
+tcpstates_walk_table(struct tcpstates_walk *w, struct inet_hashinfo *h,
+		     enum tcpstates_table table,
+		     struct tcpstates_table_stats *stats)
+{
+	tcpstates_walk_table_from(w, h, table, stats, NULL);
 }
 
 #endif /* _TCPSTATES_WALK_H */

@@ -4,10 +4,15 @@
  * what they say against sock_diag.
  */
 #include <errno.h>
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -21,19 +26,30 @@
 #define NOBODY 65534
 #define BUF_SIZE (64 * 1024)
 #define STATS TS_DEBUGFS_STATS
+#define TIMEWAIT TS_DEBUGFS_DIR "/timewait"
+#define TOP TS_DEBUGFS_DIR "/top"
+#define NETNS TS_DEBUGFS_DIR "/netns"
+#define TW_MAX 4096
+#define TW_TEXT_MAX (TW_MAX * 128)
+
+static const char *const views[] = { STATS, TIMEWAIT, TOP, NETNS };
+#define NVIEWS (sizeof(views) / sizeof(views[0]))
 
 TEST(root_only_files)
 {
 	struct stat st;
+	unsigned int i;
 
-	ASSERT_EQ(0, stat(STATS, &st));
-	EXPECT_TRUE(S_ISREG(st.st_mode));
-	EXPECT_EQ(0400, st.st_mode & 07777);
-	EXPECT_EQ(0, st.st_uid);
-	/* No write path, for root either. */
-	EXPECT_EQ(-1, open(STATS, O_WRONLY));
-	EXPECT_EQ(EACCES, errno);
-	EXPECT_EQ(-1, open(STATS, O_RDWR));
+	for (i = 0; i < NVIEWS; i++) {
+		ASSERT_EQ(0, stat(views[i], &st)) TH_LOG("%s", views[i]);
+		EXPECT_TRUE(S_ISREG(st.st_mode));
+		EXPECT_EQ(0400, st.st_mode & 07777);
+		EXPECT_EQ(0, st.st_uid);
+		/* No write path, for root either. */
+		EXPECT_EQ(-1, open(views[i], O_WRONLY));
+		EXPECT_EQ(EACCES, errno);
+		EXPECT_EQ(-1, open(views[i], O_RDWR));
+	}
 }
 
 /* Opens @path as nobody in a child: 0, or the errno of the failure. */
@@ -56,9 +72,14 @@ static int open_as_nobody(const char *path)
 
 TEST(nobody_is_refused)
 {
-	int err = open_as_nobody(STATS);
+	unsigned int i;
+	int err;
 
-	EXPECT_TRUE(err == EACCES || err == EPERM) TH_LOG("open as nobody: %d", err);
+	for (i = 0; i < NVIEWS; i++) {
+		err = open_as_nobody(views[i]);
+		EXPECT_TRUE(err == EACCES || err == EPERM)
+			TH_LOG("open %s as nobody: %d", views[i], err);
+	}
 }
 
 /*
@@ -67,21 +88,34 @@ TEST(nobody_is_refused)
  */
 TEST(nobody_is_refused_by_capability)
 {
-	static const char *const paths[] = { "/sys/kernel/debug", TS_DEBUGFS_DIR, STATS };
-	mode_t old[3];
+	static const char *const dirs[] = { "/sys/kernel/debug", TS_DEBUGFS_DIR };
+	mode_t old[2], oldv[NVIEWS];
+	int err[NVIEWS];
 	struct stat st;
-	int i, err;
+	unsigned int i;
 
-	for (i = 0; i < 3; i++) {
-		ASSERT_EQ(0, stat(paths[i], &st));
+	for (i = 0; i < 2; i++) {
+		ASSERT_EQ(0, stat(dirs[i], &st));
 		old[i] = st.st_mode & 07777;
 	}
-	for (i = 0; i < 3; i++)
-		chmod(paths[i], old[i] | 0555);
-	err = open_as_nobody(STATS);
-	for (i = 0; i < 3; i++)
-		EXPECT_EQ(0, chmod(paths[i], old[i]));
-	EXPECT_EQ(EPERM, err) TH_LOG("open as nobody: %d", err);
+	for (i = 0; i < NVIEWS; i++) {
+		ASSERT_EQ(0, stat(views[i], &st));
+		oldv[i] = st.st_mode & 07777;
+	}
+	for (i = 0; i < 2; i++)
+		chmod(dirs[i], old[i] | 0555);
+	for (i = 0; i < NVIEWS; i++) {
+		chmod(views[i], oldv[i] | 0444);
+		err[i] = open_as_nobody(views[i]);
+		EXPECT_EQ(0, chmod(views[i], oldv[i]));
+	}
+	for (i = 0; i < 2; i++)
+		EXPECT_EQ(0, chmod(dirs[i], old[i]));
+	for (i = 0; i < NVIEWS; i++) {
+		EXPECT_EQ(EPERM, err[i]) {
+			TH_LOG("open %s as nobody: %d", views[i], err[i]);
+		}
+	}
 }
 
 TEST(stats_before_any_walk)
@@ -156,6 +190,304 @@ TEST(stats_match_sock_diag)
 	EXPECT_EQ(2 * (2 * 20 + 5 + 7), oc.conn_full);
 	EXPECT_EQ(2 * 7, oc.conn_request);
 	EXPECT_EQ(2 * (15 + 5), oc.conn_timewait);
+}
+
+/* A line of the timewait view, as a key to sort by and its ms_left. */
+struct tw_line {
+	char key[160];
+	unsigned int ms;
+};
+
+static int tw_line_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct tw_line *)a)->key,
+		      ((const struct tw_line *)b)->key);
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+/*
+ * Reads the timewait view @chunk bytes per read(), so that reads stop
+ * inside lines and between the view's fills. Returns the lines (sorted),
+ * or -1 with @err set.
+ */
+static int read_timewait(struct tw_line *out, size_t chunk, char *err,
+			 size_t errlen)
+{
+	static char text[TW_TEXT_MAX];
+	char fam[16], local[64], remote[64], sub[16], *line, *nl;
+	size_t len = 0;
+	ssize_t r;
+	int fd, n = 0;
+
+	fd = open(TIMEWAIT, O_RDONLY);
+	if (fd < 0) {
+		snprintf(err, errlen, "open: %s", strerror(errno));
+		return -1;
+	}
+	while (len + chunk < sizeof(text) && (r = read(fd, text + len, chunk)) > 0)
+		len += r;
+	close(fd);
+	text[len] = 0;
+	nl = strchr(text, '\n');
+	if (!nl || sscanf(text, "%15s %63s %63s %15s", fam, local, remote, sub) != 4 ||
+	    strcmp(fam, "family") || strcmp(sub, "substate")) {
+		snprintf(err, errlen, "bad header");
+		return -1;
+	}
+	for (line = nl + 1; *line && n < TW_MAX; line = nl + 1) {
+		nl = strchr(line, '\n');
+		if (!nl || sscanf(line, "%15s %63s %63s %15s %u", fam, local,
+				  remote, sub, &out[n].ms) != 5) {
+			snprintf(err, errlen, "bad line %d: %.80s", n + 1, line);
+			return -1;
+		}
+		snprintf(out[n].key, sizeof(out[n].key), "%s %s %s %s", fam,
+			 local, remote, sub);
+		n++;
+	}
+	qsort(out, n, sizeof(*out), tw_line_cmp);
+	return n;
+}
+
+static void endpoint(char *buf, size_t size, int family,
+		     const unsigned char *addr, unsigned short port)
+{
+	char a[INET6_ADDRSTRLEN];
+
+	inet_ntop(family, addr, a, sizeof(a));
+	snprintf(buf, size, family == AF_INET ? "%s:%u" : "[%s]:%u", a, port);
+}
+
+/* sock_diag's timewait sockets as the view's lines, sorted. */
+static int oracle_timewait(struct tw_line *out)
+{
+	static struct oracle_tw tw[TW_MAX];
+	char local[64], remote[64];
+	int i, n;
+
+	n = oracle_timewait_list(tw, TW_MAX);
+	if (n < 0 || n > TW_MAX)
+		return -1;
+	for (i = 0; i < n; i++) {
+		endpoint(local, sizeof(local), tw[i].family, tw[i].src, tw[i].sport);
+		endpoint(remote, sizeof(remote), tw[i].family, tw[i].dst, tw[i].dport);
+		snprintf(out[i].key, sizeof(out[i].key), "%s %s %s %s",
+			 tw[i].family == AF_INET ? "ipv4" : "ipv6", local, remote,
+			 tw[i].state == TCP_TIME_WAIT ? "TIME_WAIT" : "FIN_WAIT2");
+		out[i].ms = tw[i].ms;
+	}
+	qsort(out, n, sizeof(*out), tw_line_cmp);
+	return n;
+}
+
+/*
+ * The view read @chunk bytes at a time against sock_diag: the same
+ * sockets, each once, and milliseconds left in (0, 60000] that agree with
+ * sock_diag's within the time between the two reads.
+ */
+static void check_timewait(struct __test_metadata *_metadata, size_t chunk,
+			   int expect)
+{
+	static struct tw_line got[TW_MAX], want[TW_MAX];
+	long long t0, dt;
+	char err[128];
+	int n, m, i;
+
+	t0 = now_ms();
+	n = read_timewait(got, chunk, err, sizeof(err));
+	ASSERT_LE(0, n) TH_LOG("%s", err);
+	m = oracle_timewait(want);
+	dt = now_ms() - t0;
+	ASSERT_EQ(expect, m);
+	ASSERT_EQ(m, n) TH_LOG("%d lines, sock_diag has %d (reads of %zu)", n, m, chunk);
+	for (i = 0; i < n; i++) {
+		ASSERT_STREQ(want[i].key, got[i].key) TH_LOG("line %d, reads of %zu", i, chunk);
+		EXPECT_LT(0, got[i].ms);
+		EXPECT_GE(60000, got[i].ms);
+		EXPECT_GE(dt + 20, llabs((long long)got[i].ms - want[i].ms))
+			TH_LOG("%s: %u ms, sock_diag %u ms", got[i].key, got[i].ms, want[i].ms);
+	}
+}
+
+/* TIME_WAIT and orphaned FIN_WAIT2, IPv4 and IPv6, among other sockets. */
+TEST(timewait_matches_sock_diag)
+{
+	int fam, i, lfd, c, a;
+
+	sg_new_netns();
+	sg_sysctl("net/ipv4/tcp_tw_reuse", "0");
+	check_timewait(_metadata, 4096, 0);
+	for (fam = 0; fam < 2; fam++) {
+		lfd = sg_listener(fam ? AF_INET6 : AF_INET, 256);
+		for (i = 0; i < 10; i++)
+			sg_pair(lfd, &c, &a);
+		for (i = 0; i < 150; i++)
+			sg_time_wait(lfd);
+		for (i = 0; i < 5; i++)
+			sg_close_wait(lfd, true, &c);
+	}
+	/* Reads that end inside lines, and reads of many fills at once. */
+	check_timewait(_metadata, 100, 2 * 155);
+	check_timewait(_metadata, 64 * 1024, 2 * 155);
+}
+
+/*
+ * A namespace whose established hash is one bucket: every socket on one
+ * chain, longer than a lock hold, so the view's fills stop and resume
+ * inside the chain, on held entries, between pauses.
+ */
+TEST(timewait_one_bucket)
+{
+	int i, lfd;
+
+	sg_new_netns();
+	sg_sysctl("net/ipv4/tcp_child_ehash_entries", "1");
+	sg_new_netns();
+	/* Its TIME_WAIT limit is half its hash: none. */
+	sg_sysctl("net/ipv4/tcp_max_tw_buckets", "100000");
+	sg_sysctl("net/ipv4/tcp_tw_reuse", "0");
+	lfd = sg_listener(AF_INET, 256);
+	for (i = 0; i < 700; i++)
+		sg_time_wait(lfd);
+	check_timewait(_metadata, 100, 700);
+	check_timewait(_metadata, 64 * 1024, 700);
+}
+
+/* A row of a group of the top view. */
+struct top_row {
+	unsigned int count, at_least;
+	char share[16];		/* TIME_WAIT only */
+	char key[64];		/* remote endpoint, or local port */
+};
+
+/*
+ * The rows of the group titled @title ("TIME_WAIT by remote endpoint")
+ * into @rows; *total gets the group's socket count. Returns the rows, or
+ * -1 if the group is missing or malformed.
+ */
+static int top_group(const char *text, const char *title, bool tw,
+		     unsigned int *total, struct top_row *rows, int max)
+{
+	const char *p = strstr(text, title);
+	int n = 0, got;
+
+	if (!p || sscanf(p + strlen(title), ": %u sockets", total) != 1)
+		return -1;
+	p = strchr(p, '\n');		/* the title */
+	if (!p || !(p = strchr(p + 1, '\n')))	/* the column heads */
+		return -1;
+	for (p++; *p && *p != '\n' && n < max; n++) {
+		if (tw)
+			got = sscanf(p, "%u %u %15s %63s", &rows[n].count,
+				     &rows[n].at_least, rows[n].share, rows[n].key);
+		else
+			got = sscanf(p, "%u %u %63s", &rows[n].count,
+				     &rows[n].at_least, rows[n].key) + 1;
+		if (got != 4)
+			return -1;
+		p = strchr(p, '\n');
+		if (!p)
+			return -1;
+		p++;
+	}
+	return n;
+}
+
+static unsigned short local_port(int fd)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+
+	if (getsockname(fd, (struct sockaddr *)&ss, &len))
+		return 0;
+	return ntohs(ss.ss_family == AF_INET ?
+		     ((struct sockaddr_in *)&ss)->sin_port :
+		     ((struct sockaddr_in6 *)&ss)->sin6_port);
+}
+
+/* A row of a local-port group: exactly @count sockets on @fd's port. */
+static void expect_port_row(struct __test_metadata *_metadata,
+			    const struct top_row *r, unsigned int count, int fd)
+{
+	char want[16];
+
+	snprintf(want, sizeof(want), "%u", local_port(fd));
+	EXPECT_EQ(count, r->count);
+	EXPECT_EQ(count, r->at_least);
+	EXPECT_STREQ(want, r->key);
+}
+
+/*
+ * Known heavy keys in each group: 300 TIME_WAIT to one peer and 50 to
+ * another (against a port range of 1000: 30% and 5%), CLOSE_WAIT on two
+ * ports, SYN_RECV on one listener; each group's total against sock_diag.
+ */
+TEST(top_matches_what_was_made)
+{
+	static char text[BUF_SIZE];
+	static struct oracle_counts oc;
+	struct top_row r[16];
+	unsigned int total;
+	int l4, l6, c4, c6, dfd, i, c, n;
+	char want[64];
+
+	sg_new_netns();
+	sg_sysctl("net/ipv4/tcp_tw_reuse", "0");
+	sg_sysctl("net/ipv4/ip_local_port_range", "40000 40999");
+	l4 = sg_listener(AF_INET, 256);
+	l6 = sg_listener(AF_INET6, 256);
+	c4 = sg_listener(AF_INET, 16);
+	c6 = sg_listener(AF_INET6, 16);
+	dfd = sg_defer_listener(AF_INET);
+	for (i = 0; i < 300; i++)
+		sg_time_wait(l4);
+	for (i = 0; i < 50; i++)
+		sg_time_wait(l6);
+	for (i = 0; i < 7; i++)
+		sg_close_wait(c4, false, &c);
+	for (i = 0; i < 3; i++)
+		sg_close_wait(c6, false, &c);
+	for (i = 0; i < 4; i++)
+		sg_syn_recv(dfd);
+
+	ASSERT_LT(0, ts_read_file(TOP, text, sizeof(text)));
+	ASSERT_EQ(0, oracle_sock_diag(&oc, false));
+	EXPECT_NE(NULL, strstr(text, "ip_local_port_range 40000-40999: 1000 ports"))
+		TH_LOG("%s", text);
+
+	n = top_group(text, "TIME_WAIT by remote endpoint", true, &total, r, 16);
+	ASSERT_EQ(2, n) TH_LOG("%s", text);
+	EXPECT_EQ(oc.sockets[TCP_TIME_WAIT][0] + oc.sockets[TCP_TIME_WAIT][1], total);
+	EXPECT_EQ(350, total);
+	EXPECT_EQ(300, r[0].count);
+	EXPECT_EQ(300, r[0].at_least);
+	EXPECT_STREQ("30.0%", r[0].share);
+	snprintf(want, sizeof(want), "127.0.0.1:%u", local_port(l4));
+	EXPECT_STREQ(want, r[0].key);
+	EXPECT_EQ(50, r[1].count);
+	EXPECT_STREQ("5.0%", r[1].share);
+	snprintf(want, sizeof(want), "[::1]:%u", local_port(l6));
+	EXPECT_STREQ(want, r[1].key);
+
+	n = top_group(text, "CLOSE_WAIT by local port", false, &total, r, 16);
+	ASSERT_EQ(2, n) TH_LOG("%s", text);
+	EXPECT_EQ(oc.sockets[TCP_CLOSE_WAIT][0] + oc.sockets[TCP_CLOSE_WAIT][1], total);
+	EXPECT_EQ(10, total);
+	expect_port_row(_metadata, &r[0], 7, c4);
+	expect_port_row(_metadata, &r[1], 3, c6);
+
+	n = top_group(text, "SYN_RECV by local port", false, &total, r, 16);
+	ASSERT_EQ(1, n) TH_LOG("%s", text);
+	EXPECT_EQ(oc.sockets[TCP_SYN_RECV][0] + oc.sockets[TCP_SYN_RECV][1], total);
+	EXPECT_EQ(4, total);
+	expect_port_row(_metadata, &r[0], 4, dfd);
 }
 
 TEST_HARNESS_MAIN

@@ -36,3 +36,21 @@ echo both > /sys/module/tcpstates/parameters/lang
 echo
 echo "\$ cat /sys/kernel/debug/tcpstates/stats"
 cat /sys/kernel/debug/tcpstates/stats
+echo
+echo "# A peer taking ports, a service leaking CLOSE_WAIT, a second namespace:"
+start_gen time_wait=120
+start_gen -6 close_wait=7 syn_recv=3
+unshare -n sh -c "ip link set lo up; $here/tcpgen established=6 time_wait=9 > /dev/null" &
+sleep 3
+echo
+echo "\$ head -5 /sys/kernel/debug/tcpstates/timewait"
+head -5 /sys/kernel/debug/tcpstates/timewait
+echo
+echo "\$ grep -c TIME_WAIT /sys/kernel/debug/tcpstates/timewait"
+grep -c TIME_WAIT /sys/kernel/debug/tcpstates/timewait
+echo
+echo "\$ cat /sys/kernel/debug/tcpstates/top"
+cat /sys/kernel/debug/tcpstates/top
+echo
+echo "\$ cat /sys/kernel/debug/tcpstates/netns"
+cat /sys/kernel/debug/tcpstates/netns

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -24,6 +25,7 @@
 
 /* Kernel TCP state numbers, include/net/tcp_states.h. */
 #define ST_SYN_RECV		3
+#define ST_FIN_WAIT2		5
 #define ST_TIME_WAIT		6
 #define ST_CLOSE		7
 #define ST_LISTEN		10
@@ -251,6 +253,54 @@ int oracle_sock_diag(struct oracle_counts *c, bool with_bound_inactive)
 			return ret;
 	}
 	return 0;
+}
+
+struct tw_list {
+	struct oracle_tw *tw;
+	unsigned int max, n;
+};
+
+static int note_timewait(const struct inet_diag_msg *m, void *arg)
+{
+	struct tw_list *l = arg;
+	struct oracle_tw *t;
+
+	if (m->idiag_timer != 3)
+		return 0;
+	if (l->n < l->max) {
+		t = &l->tw[l->n];
+		t->family = m->idiag_family;
+		memcpy(t->src, m->id.idiag_src, sizeof(t->src));
+		memcpy(t->dst, m->id.idiag_dst, sizeof(t->dst));
+		t->sport = ntohs(m->id.idiag_sport);
+		t->dport = ntohs(m->id.idiag_dport);
+		t->state = m->idiag_state;
+		t->ms = m->idiag_expires;
+	}
+	l->n++;
+	return 0;
+}
+
+int oracle_timewait_list(struct oracle_tw *tw, unsigned int max)
+{
+	static const int families[] = { AF_INET, AF_INET6 };
+	struct tw_list l = { .tw = tw, .max = max };
+	struct diag_dump d = {
+		/* Timewait sockets are in one of these two. */
+		.states = (1u << ST_TIME_WAIT) | (1u << ST_FIN_WAIT2),
+		.cb = note_timewait,
+		.arg = &l,
+	};
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < ARRAY_SIZE(families); i++) {
+		d.family = families[i];
+		ret = diag_run(&d);
+		if (ret)
+			return ret;
+	}
+	return l.n;
 }
 
 struct inode_probe {

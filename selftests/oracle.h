@@ -61,4 +61,20 @@ bool oracle_has_bound_inactive(void);
  */
 int oracle_proc_net_tcp(struct oracle_counts *c);
 
+/* One timewait socket, as sock_diag reports it (idiag_timer 3). */
+struct oracle_tw {
+	int family;			/* AF_INET or AF_INET6 */
+	unsigned char src[16], dst[16];	/* network order; IPv4: first 4 */
+	unsigned short sport, dport;	/* host order */
+	unsigned int state;		/* TIME_WAIT (6) or FIN_WAIT2 (5) */
+	unsigned int ms;		/* idiag_expires */
+};
+
+/*
+ * The timewait sockets of the calling thread's namespace, both families,
+ * through sock_diag: the first @max into @tw. Returns how many there are
+ * (more than @max if they did not all fit) or -errno.
+ */
+int oracle_timewait_list(struct oracle_tw *tw, unsigned int max);
+
 #endif /* SELFTESTS_ORACLE_H */

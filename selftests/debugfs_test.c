@@ -35,6 +35,17 @@
 static const char *const views[] = { STATS, TIMEWAIT, TOP, NETNS };
 #define NVIEWS (sizeof(views) / sizeof(views[0]))
 
+/*
+ * Room for the TIME_WAIT sockets a test makes, which the defaults may not
+ * give: no reuse, and a limit above half the established hash (8 in the
+ * 16-bucket guest).
+ */
+static void timewait_room(void)
+{
+	sg_sysctl("net/ipv4/tcp_tw_reuse", "0");
+	sg_sysctl("net/ipv4/tcp_max_tw_buckets", "100000");
+}
+
 TEST(root_only_files)
 {
 	struct stat st;
@@ -143,7 +154,7 @@ TEST(stats_match_sock_diag)
 	long long walked;
 
 	sg_new_netns();
-	sg_sysctl("net/ipv4/tcp_tw_reuse", "0");
+	timewait_room();
 	for (fam = 0; fam < 2; fam++) {
 		int family = fam ? AF_INET6 : AF_INET;
 
@@ -322,7 +333,7 @@ TEST(timewait_matches_sock_diag)
 	int fam, i, lfd, c, a;
 
 	sg_new_netns();
-	sg_sysctl("net/ipv4/tcp_tw_reuse", "0");
+	timewait_room();
 	check_timewait(_metadata, 4096, 0);
 	for (fam = 0; fam < 2; fam++) {
 		lfd = sg_listener(fam ? AF_INET6 : AF_INET, 256);
@@ -351,8 +362,7 @@ TEST(timewait_one_bucket)
 	sg_sysctl("net/ipv4/tcp_child_ehash_entries", "1");
 	sg_new_netns();
 	/* Its TIME_WAIT limit is half its hash: none. */
-	sg_sysctl("net/ipv4/tcp_max_tw_buckets", "100000");
-	sg_sysctl("net/ipv4/tcp_tw_reuse", "0");
+	timewait_room();
 	lfd = sg_listener(AF_INET, 256);
 	for (i = 0; i < 700; i++)
 		sg_time_wait(lfd);
@@ -439,7 +449,7 @@ TEST(top_matches_what_was_made)
 	char want[64];
 
 	sg_new_netns();
-	sg_sysctl("net/ipv4/tcp_tw_reuse", "0");
+	timewait_room();
 	sg_sysctl("net/ipv4/ip_local_port_range", "40000 40999");
 	l4 = sg_listener(AF_INET, 256);
 	l6 = sg_listener(AF_INET6, 256);
@@ -488,6 +498,142 @@ TEST(top_matches_what_was_made)
 	EXPECT_EQ(oc.sockets[TCP_SYN_RECV][0] + oc.sockets[TCP_SYN_RECV][1], total);
 	EXPECT_EQ(4, total);
 	expect_port_row(_metadata, &r[0], 4, dfd);
+}
+
+/* What a namespace of netns_three_at_once made, and what sock_diag saw. */
+struct ns_made {
+	unsigned long inum;
+	unsigned int want[TCPSTATES_NSTATES];	/* by the generator */
+	unsigned int diag[TCPSTATES_NSTATES];	/* by sock_diag, both families */
+	int timewait;		/* TIME_WAIT and orphaned FIN_WAIT2 made */
+	int tw_limit;
+};
+
+/*
+ * Child @i: a namespace of its own (the third with its own established
+ * hash) with 5(i+1) connected pairs, 3(i+1) TIME_WAIT, i+1 CLOSE_WAIT
+ * (their clients in FIN_WAIT2), i+1 orphaned FIN_WAIT2 and 2 bound
+ * sockets, and a TIME_WAIT limit of 1000(i+1); reports them on @out, then
+ * waits for @in to close.
+ */
+static void ns_child(int i, int out, int in)
+{
+	static struct oracle_counts oc;
+	struct ns_made m = { 0 };
+	int lfd, c, a, k, s;
+	char limit[16];
+	struct stat st;
+	char b;
+
+	sg_new_netns();
+	if (i == 2) {
+		sg_sysctl("net/ipv4/tcp_child_ehash_entries", "64");
+		sg_new_netns();
+	}
+	timewait_room();
+	m.tw_limit = 1000 * (i + 1);
+	snprintf(limit, sizeof(limit), "%d", m.tw_limit);
+	sg_sysctl("net/ipv4/tcp_max_tw_buckets", limit);
+	lfd = sg_listener(i == 1 ? AF_INET6 : AF_INET, 128);
+	for (k = 0; k < 5 * (i + 1); k++)
+		sg_pair(lfd, &c, &a);
+	for (k = 0; k < 3 * (i + 1); k++)
+		sg_time_wait(lfd);
+	for (k = 0; k < i + 1; k++) {
+		sg_close_wait(lfd, false, &c);
+		sg_close_wait(lfd, true, &c);
+	}
+	sg_bound(AF_INET);
+	sg_bound(AF_INET6);
+	m.want[TCP_ESTABLISHED] = 2 * 5 * (i + 1);
+	m.want[TCP_TIME_WAIT] = 3 * (i + 1);
+	m.want[TCP_CLOSE_WAIT] = 2 * (i + 1);
+	m.want[TCP_FIN_WAIT2] = 2 * (i + 1);
+	m.want[TCP_LISTEN] = 1;
+	m.want[TCP_CLOSE] = 2;
+	m.timewait = 3 * (i + 1) + (i + 1);
+	if (oracle_sock_diag(&oc, oracle_has_bound_inactive()) ||
+	    stat("/proc/self/ns/net", &st))
+		_exit(1);
+	m.inum = st.st_ino;
+	for (s = 0; s < TCPSTATES_NSTATES; s++)
+		m.diag[s] = oc.sockets[s][0] + oc.sockets[s][1];
+	/* Before 6.9 sock_diag cannot see bound-only sockets. */
+	if (!oracle_has_bound_inactive())
+		m.diag[TCP_CLOSE] = 2;
+	if (write(out, &m, sizeof(m)) != sizeof(m))
+		_exit(1);
+	if (read(in, &b, 1) < 0)
+		_exit(1);
+	_exit(0);
+}
+
+/* The netns view's line for namespace @inum: its eleven states and more. */
+static int netns_line(const char *text, unsigned long inum, unsigned int *n,
+		      int *timewait, int *limit)
+{
+	char want[32];
+	const char *p;
+	int s, used;
+
+	snprintf(want, sizeof(want), "\n%lu ", inum);
+	p = strstr(text, want);
+	if (!p)
+		return -1;
+	p += strlen(want);
+	for (s = 1; s <= 11; s++) {
+		if (sscanf(p, "%u%n", &n[s], &used) != 1)
+			return -1;
+		p += used;
+	}
+	return sscanf(p, "%d %d", timewait, limit) == 2 ? 0 : -1;
+}
+
+/*
+ * Three namespaces at once, one with its own established hash: each
+ * one's line against what it made and what sock_diag saw in it.
+ */
+TEST(netns_three_at_once)
+{
+	static char text[1 << 20];
+	int up[2], down[2], i, s, timewait, limit;
+	unsigned int n[TCPSTATES_NSTATES];
+	struct ns_made m[3];
+	pid_t pid[3];
+
+	ASSERT_EQ(0, pipe(up));
+	ASSERT_EQ(0, pipe(down));
+	for (i = 0; i < 3; i++) {
+		pid[i] = fork();
+		ASSERT_LE(0, pid[i]);
+		if (pid[i] == 0) {
+			close(up[0]);
+			close(down[1]);
+			ns_child(i, up[1], down[0]);
+		}
+	}
+	close(up[1]);
+	close(down[0]);
+	for (i = 0; i < 3; i++)
+		ASSERT_EQ(sizeof(m[i]), read(up[0], &m[i], sizeof(m[i])));
+	ASSERT_LT(0, ts_read_file(NETNS, text, sizeof(text)));
+	close(down[1]);
+	for (i = 0; i < 3; i++)
+		waitpid(pid[i], NULL, 0);
+	EXPECT_EQ(0, strncmp(text, "netns ", 6)) TH_LOG("%.200s", text);
+
+	for (i = 0; i < 3; i++) {
+		memset(n, 0, sizeof(n));
+		ASSERT_EQ(0, netns_line(text, m[i].inum, n, &timewait, &limit))
+			TH_LOG("no line for netns %lu:\n%s", m[i].inum, text);
+		for (s = 1; s <= 11; s++) {
+			EXPECT_EQ(m[i].want[s], n[s]) TH_LOG("netns %d state %d", i, s);
+			EXPECT_EQ(m[i].diag[s], n[s]) TH_LOG("netns %d state %d", i, s);
+		}
+		/* The children report in any order: m[i] is not child i. */
+		EXPECT_EQ(m[i].timewait, timewait);
+		EXPECT_EQ(m[i].tw_limit, limit);
+	}
 }
 
 TEST_HARNESS_MAIN

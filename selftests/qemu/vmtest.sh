@@ -26,7 +26,8 @@
 #                  halves off there (1000)
 #   SUITE          the selftest programs to run (default: all)
 #   TINY_SUITE     those to run again in a guest with 16-bucket TCP
-#                  tables (default: states_test churn_test; none: no such
+#                  tables (default: states_test churn_test debugfs_test;
+#                  none: no such
 #                  guest). SUITE filters them too.
 #   KO_FROM_DKMS   boot the module DKMS installed for each kernel instead
 #                  of building one
@@ -56,7 +57,7 @@ LATENCY_CMDLINE=""
 SUITE=${SUITE:-}
 # The programs of the tiny-tables guest (thash_entries=16); none: no guest.
 TINY_SUITE_SET=${TINY_SUITE:-}
-TINY_SUITE=${TINY_SUITE:-states_test churn_test}
+TINY_SUITE=${TINY_SUITE:-states_test churn_test debugfs_test}
 [ "$TINY_SUITE" = none ] && TINY_SUITE=""
 KO_FROM_DKMS=${KO_FROM_DKMS:-}
 KSRC=$CACHE/ksrc

@@ -5,7 +5,7 @@
 
 KERNELRELEASE ?= $(shell uname -r)
 KDIR ?= /lib/modules/$(KERNELRELEASE)/build
-KERNELS ?= 6.1 6.12 6.12-rt
+KERNELS ?= 5.10 6.1 6.12 6.12-rt trixie sid sid-rt
 KERNEL ?= 6.12
 VMTEST := selftests/qemu/vmtest.sh
 VERSION := $(shell cat VERSION)
@@ -96,17 +96,20 @@ help:
 	@echo '  make deb             build tcpstates-dkms_$(VERSION)_all.deb'
 	@echo
 	@echo 'Test in QEMU guests booting Debian kernels (fetched into .cache/):'
-	@echo '  make check           build with W=1 and run the kselftest suite on'
-	@echo '                       every kernel of KERNELS="$(KERNELS)", then'
-	@echo '                       TINY_SUITE in a guest with 16-bucket tables'
+	@echo '  make check           build with W=1 and sparse and run the kselftest'
+	@echo '                       suite on every kernel of KERNELS="$(KERNELS)",'
+	@echo '                       then TINY_SUITE in a guest with 16-bucket'
+	@echo '                       tables; a kernel of another Debian release is'
+	@echo '                       built in a chroot of that release (mmdebstrap)'
 	@echo '  make lint            checkpatch --strict and sparse (C=2) builds'
 	@echo '  make check-debug     build a debug kernel (KASAN, lockdep, PROVE_RCU,'
 	@echo '                       kmemleak, UBSAN, KFENCE, latency tracers) from'
 	@echo '                       linux-source-6.12, run the suite on it, then'
 	@echo '                       kmemleak and the longest preempt/BH-off section'
 	@echo '                       of a read (cold: about 12 min to build)'
-	@echo '  make check-dkms      (root) DKMS and .deb install for each kernel,'
-	@echo '                       then the DKMS-built module in each guest'
+	@echo '  make check-dkms      (root) DKMS and .deb install for each kernel'
+	@echo '                       (other releases: in their chroots), then the'
+	@echo '                       DKMS-built module in each guest'
 	@echo '  make demo            boot KERNEL=$(KERNEL), open connections, show'
 	@echo '                       /proc/tcpstates'
 	@echo '  make vm              boot KERNEL=$(KERNEL) with the module loaded and'
@@ -123,11 +126,12 @@ help:
 	@echo '                       BENCH_VS=DIR: also the module of DIR, both reloaded'
 	@echo '                       in turn in one guest, bench/ab.md'
 	@echo
-	@echo 'Variables: KERNELS, KERNEL (6.1 6.1-rt 6.12 6.12-rt), QEMU_ACCEL=kvm,'
-	@echo '  GUEST_TIMEOUT (s, default 900; debug 3600), GUEST_MEM (MiB, default'
-	@echo '  2048; debug 4096), SUITE (programs to run, default all), TINY_SUITE'
-	@echo '  (those of the 16-bucket guest: states_test churn_test debugfs_test),'
-	@echo '  CACHE,'
+	@echo 'Variables: KERNELS, KERNEL (5.10 6.1 6.1-rt 6.12 6.12-rt trixie sid'
+	@echo '  sid-rt), QEMU_ACCEL=kvm, GUEST_TIMEOUT (s, default 900; debug 3600),'
+	@echo '  GUEST_MEM (MiB, default 2048; debug 4096), SUITE (programs to run,'
+	@echo '  default all), TINY_SUITE (those of the 16-bucket guest: states_test'
+	@echo '  churn_test debugfs_test), CACHE, CHROOT_CACHE (default'
+	@echo '  /var/cache/tcpstates/chroots if writable), CHROOT_MAX_AGE (days, 30),'
 	@echo '  DEBUG_CACHE (default /var/cache/tcpstates/debug if writable),'
 	@echo '  LATENCY_READS (reads per latency load, default 10; 0: none),'
 	@echo '  LATENCY_SOCKETS (sockets per latency load, default 100000),'

@@ -8,6 +8,7 @@
 #define _TCPSTATES_COMPAT_H
 
 #include <net/inet_hashtables.h>
+#include <net/net_namespace.h>
 
 /* The proc files keep their namespace in seq_net_private, which needs it. */
 #ifndef CONFIG_NET_NS
@@ -35,5 +36,46 @@
 #define tcpstates_sk_bind_bucket(sk)	(inet_csk(sk)->icsk_bind_hash)
 #define tcpstates_tw_bind_bucket(tw)	((tw)->tw_tb)
 #endif
+
+/*
+ * Where listeners hang. From 5.19 (6.1 here) every listener is on lhash2,
+ * a nulls chain by port and address. Before (5.10), every listener is on
+ * listening_hash[], a nulls chain by port; lhash2 is then a plain hlist
+ * linked through another node, which a nulls walk must not follow.
+ * Either way the bucket lock is taken by process context only.
+ */
+static inline unsigned int
+tcpstates_listen_slots(const struct inet_hashinfo *h)
+{
+#ifdef TCPSTATES_HAVE_LISTENING_HASH
+	return INET_LHTABLE_SIZE;
+#else
+	return h->lhash2_mask + 1;
+#endif
+}
+
+static inline struct inet_listen_hashbucket *
+tcpstates_listen_bucket(struct inet_hashinfo *h, unsigned int slot)
+{
+#ifdef TCPSTATES_HAVE_LISTENING_HASH
+	return &h->listening_hash[slot];
+#else
+	return &h->lhash2[slot];
+#endif
+}
+
+/*
+ * A namespace's timewait sockets, as counted against tcp_max_tw_buckets:
+ * a refcount biased by one from 5.17 (6.1 here), a plain count before.
+ */
+static inline int
+tcpstates_tw_in_use(const struct inet_timewait_death_row *dr)
+{
+#ifdef TCPSTATES_HAVE_TW_REFCOUNT
+	return refcount_read(&dr->tw_refcount) - 1;
+#else
+	return atomic_read(&dr->tw_count);
+#endif
+}
 
 #endif /* _TCPSTATES_COMPAT_H */

@@ -168,8 +168,7 @@ void tcpstates_count(struct net *net, struct tcpstates_snapshot *snap)
 		snap->walk.walked += tcpstates_table_entries(&st[i]);
 
 	snap->netns_ino = net->ns.inum;
-	/* tw_refcount is one plus this namespace's timewait sockets. */
-	snap->tw_in_use = refcount_read(&dr->tw_refcount) - 1;
+	snap->tw_in_use = tcpstates_tw_in_use(dr);
 	snap->tw_limit = READ_ONCE(dr->sysctl_max_tw_buckets);
 }
 

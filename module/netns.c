@@ -17,6 +17,7 @@
 #include <linux/sort.h>
 #include <net/net_namespace.h>
 
+#include "compat.h"
 #include "internal.h"
 
 struct netns_view {
@@ -78,8 +79,7 @@ static int netns_list(struct netns_view *v)
 		c = &v->ns[v->n++];
 		c->net = net;
 		c->inum = net->ns.inum;
-		/* tw_refcount is one plus the namespace's timewait sockets. */
-		c->tw_in_use = refcount_read(&net->ipv4.tcp_death_row.tw_refcount) - 1;
+		c->tw_in_use = tcpstates_tw_in_use(&net->ipv4.tcp_death_row);
 		c->tw_limit = READ_ONCE(net->ipv4.tcp_death_row.sysctl_max_tw_buckets);
 	}
 	up_read(&net_rwsem);

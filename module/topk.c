@@ -14,6 +14,7 @@
  */
 #include <linux/jhash.h>
 #include <linux/log2.h>
+#include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 

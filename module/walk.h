@@ -477,6 +477,7 @@ tcpstates_walk_table_from(struct tcpstates_walk *w, struct inet_hashinfo *h,
 			  struct tcpstates_table_stats *stats,
 			  struct tcpstates_walk_pos *pos)
 {
+	struct inet_listen_hashbucket *lb;
 	unsigned int slot, nslots;
 	u64 start = ktime_get_ns();
 	bool full = false;
@@ -487,7 +488,7 @@ tcpstates_walk_table_from(struct tcpstates_walk *w, struct inet_hashinfo *h,
 		nslots = h->ehash_mask + 1;
 		break;
 	case TCPSTATES_TABLE_LISTENING:
-		nslots = h->lhash2_mask + 1;
+		nslots = tcpstates_listen_slots(h);
 		break;
 	default:
 		nslots = h->bhash_size;
@@ -509,11 +510,11 @@ tcpstates_walk_table_from(struct tcpstates_walk *w, struct inet_hashinfo *h,
 						    slot, pos);
 			break;
 		case TCPSTATES_TABLE_LISTENING:
-			if (hlist_nulls_empty(&h->lhash2[slot].nulls_head) &&
-			    !(pos && pos->at))
+			lb = tcpstates_listen_bucket(h, slot);
+			if (hlist_nulls_empty(&lb->nulls_head) && !(pos && pos->at))
 				break;
-			full = tcpstates_walk_nulls(w, &h->lhash2[slot].nulls_head,
-						    &h->lhash2[slot].lock, false,
+			full = tcpstates_walk_nulls(w, &lb->nulls_head,
+						    &lb->lock, false,
 						    table, 0, 0, pos);
 			break;
 		default:

@@ -423,6 +423,11 @@ void sg_sysctl(const char *name, const char *value)
 	close(fd);
 }
 
+bool sg_has_child_ehash(void)
+{
+	return access("/proc/sys/net/ipv4/tcp_child_ehash_entries", F_OK) == 0;
+}
+
 void sg_new_netns(void)
 {
 	struct ifreq ifr = { .ifr_name = "lo" };

@@ -81,4 +81,10 @@ void sg_sysctl(const char *name, const char *value);
 /* Moves the process into a new network namespace with lo up. */
 void sg_new_netns(void);
 
+/*
+ * Whether a namespace can have an established hash of its own
+ * (net.ipv4.tcp_child_ehash_entries, Linux 6.1 and later).
+ */
+bool sg_has_child_ehash(void);
+
 #endif /* _TCPSTATES_SOCKGEN_H */

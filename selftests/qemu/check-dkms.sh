@@ -1,14 +1,18 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# check-dkms.sh SERIES...: the install paths an operator uses, on this
-# machine, as root. For each kernel series (the -rt ones are skipped):
-# install Debian's real header package, then
+# check-dkms.sh SERIES...: the install paths an operator uses, as root.
+# For each kernel series of this machine's Debian release (the -rt ones
+# are skipped): install Debian's real header package, then
 #   0. make install and make uninstall;
 #   1. dkms add/build/install from the source tree, modinfo, dkms remove;
 #   2. make deb, install the package (its postinst builds through DKMS);
 #   3. boot each guest with the DKMS-built module and run the smoke tests;
 #   4. purge the package: nothing of tcpstates may be left.
+# For each other release (a series whose kernel is built in a chroot):
+#   5. in that release's chroot, install dkms and the kernel's headers,
+#      then the package of step 2; its postinst must build a module that
+#      modinfo accepts; boot it in its kernel with the smoke tests; purge.
 # Prints TAP and "N passed, N failed".
 set -uo pipefail
 
@@ -44,9 +48,14 @@ mkdir -p "$log"
 
 releases=()
 series_list=""
+other_series=()
 for series in "$@"; do
 	case "$series" in *-rt) continue ;; esac
 	kernel=$("$qemu_dir/fetch-kernel.sh" "$series" "$CACHE") || exit 1
+	if [ -f "$kernel/suite" ]; then
+		other_series+=("$series")
+		continue
+	fi
 	releases+=("$(basename "$kernel")")
 	series_list+=" $series"
 done
@@ -145,4 +154,32 @@ tap $? "apt-get purge tcpstates-dkms" "$log/purge.log"
 { leftovers; ls /etc/modules-load.d/tcpstates.conf 2>/dev/null; } > "$log/left.txt"
 [ ! -s "$log/left.txt" ]
 tap $? "nothing of tcpstates left after purge" "$log/left.txt"
+
+# --- 5. the other releases, each in its chroot ------------------------------
+for series in "${other_series[@]}"; do
+	kernel=$("$qemu_dir/fetch-kernel.sh" "$series" "$CACHE") || exit 1
+	rel=$(basename "$kernel")
+	suite=$(cat "$kernel/suite")
+	root=$("$qemu_dir/chroot.sh" ensure "$suite" dkms "linux-headers-$rel" \
+		2> "$log/$suite-apt.log")
+	tap $? "$suite chroot: apt-get install dkms linux-headers-$rel" "$log/$suite-apt.log"
+	[ -n "$root" ] || continue
+	"$qemu_dir/chroot.sh" run "$suite" apt-get install -y -q "$deb" \
+		> "$log/$suite-install.log" 2>&1
+	tap $? "$suite chroot: apt-get install ./$(basename "$deb")" "$log/$suite-install.log"
+	ko=$(ls "$root"/lib/modules/"$rel"/updates/dkms/tcpstates.ko* 2>/dev/null | head -n 1)
+	[ -n "$ko" ] && modinfo_complete "$ko"
+	tap $? "$suite chroot: the package's postinst built tcpstates.ko for $rel" \
+		"$log/$suite-install.log"
+	KO_FROM_DKMS=1 SUITE="procfs_test states_test" TINY_SUITE=none \
+		"$qemu_dir/vmtest.sh" check "$series" > "$log/guests-$series.log" 2>&1
+	tap $? "$series guest passes the smoke tests with the $suite DKMS-built module" \
+		"$log/guests-$series.log"
+	grep -E '^(not )?ok ' "$log/guests-$series.log" | sed 's/^/#   /'
+	"$qemu_dir/chroot.sh" run "$suite" apt-get purge -y -q tcpstates-dkms \
+		> "$log/$suite-purge.log" 2>&1 &&
+		! ls -d "$root"/usr/src/tcpstates-* "$root"/var/lib/dkms/tcpstates \
+			"$root"/lib/modules/*/updates/dkms/tcpstates.ko* 2> /dev/null
+	tap $? "$suite chroot: apt-get purge leaves nothing of tcpstates" "$log/$suite-purge.log"
+done
 finish

@@ -22,6 +22,8 @@ need=(
 	libc6-dev:/usr/lib/x86_64-linux-gnu/libc.a
 	libelf1:/usr/lib/x86_64-linux-gnu/libelf.so.1
 	perl:/usr/bin/perl
+	# kernels of other Debian releases: their chroots (chroot.sh)
+	mmdebstrap:/usr/bin/mmdebstrap
 	# the debug kernel's build (make check-debug)
 	flex:/usr/bin/flex
 	bison:/usr/bin/bison

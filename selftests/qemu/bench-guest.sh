@@ -77,6 +77,8 @@ write_commands() {
 	cat /proc/net/sockstat
 	cat /proc/tcpstates
 	cat /proc/net/tcpstates
+	cat /sys/kernel/debug/tcpstates/timewait | wc -l
+	cat /sys/kernel/debug/tcpstates/top
 	EOF
 	if [ "${tsbench_quick:-0}" = 1 ]; then
 		grep -E '^(diagcount|ss -s|cat /proc/(net/sockstat|tcpstates|net/tcpstates))$' \

@@ -294,6 +294,7 @@ mkdir -p "$(dirname "$BENCH_OUT")"
 		tpe[tk, tn[tk]] = $7 > 0 ? $13 * 1000 / $7 : 0; tpb[tk, tn[tk]] = $13 * 1000 / $5; tus[tk, tn[tk]] = $13 }
 	$1 == "keep" { keeps[$2]++; if ($4 > klong[$2]) klong[$2] = $4 }
 	$1 == "mix" { mix[$2] = $0 }
+	/^not ok N=/ { nfailed++; failed[nfailed] = substr($0, 8) }
 	$1 == "phase" { phase[$2, $3] = $4 }
 	/^(not )?ok N=[0-9]+: module/ { n = $0; sub(/^(not )?ok N=/, "", n); sub(/:.*/, "", n); check[n] = ($1 == "ok") ? "yes" : "**NO**" }
 	END {
@@ -303,6 +304,12 @@ mkdir -p "$(dirname "$BENCH_OUT")"
 		hdr = "| command |"; sep = "|---|"
 		for (s = 1; s <= nsz; s++) { hdr = hdr " N=" commas(sizes[s]) " |"; sep = sep "---:|" }
 
+		if (nfailed) {
+			print "## Checks that failed: the figures they concern do not hold"
+			print ""
+			for (i = 1; i <= nfailed; i++) print "- " failed[i]
+			print ""
+		}
 		print "## Ratio to `cat /proc/tcpstates` (the result)"
 		print ""
 		print_table("ratio")

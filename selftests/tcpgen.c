@@ -24,6 +24,12 @@
  *   one_port=N     N ESTABLISHED on one listener's port; that listener too
  *   spread=N       N ESTABLISHED, each on its own address and port
  * Not a state:
+ *   listeners=K    connections made after it go through K listeners in
+ *                  turn (1 to 64; default 1), each counted as LISTEN: a
+ *                  client has about 64,000 local ports per listener it
+ *                  connects to, and a TIME_WAIT socket holds its port for
+ *                  60 s, so connect() slows to a crawl near 30,000 (it
+ *                  tries every even port before an odd one)
  *   tw_secs=S      time_wait= arguments after it stop making sockets S
  *                  seconds after tcpgen started, keeping what they made
  *                  (TIME_WAIT lasts 60 s: for a bench that needs them all
@@ -39,7 +45,9 @@
 #include "sockgen.h"
 
 static int family = AF_INET;
-static int lfd = -1;
+static int lfds[64] = { [0 ... 63] = -1 };	/* made on first use */
+static int nlisteners = 1;
+static unsigned int next_listener;
 static time_t start;		/* CLOCK_MONOTONIC seconds */
 static time_t tw_deadline;	/* 0: none */
 
@@ -56,11 +64,14 @@ static bool tw_time_left(void)
 	return !tw_deadline || mono_secs() < tw_deadline;
 }
 
+/* The listener the next connection goes through. */
 static int conn_listener(void)
 {
-	if (lfd < 0)
-		lfd = sg_listener(family, 4096);
-	return lfd;
+	int *lfd = &lfds[next_listener++ % nlisteners];
+
+	if (*lfd < 0)
+		*lfd = sg_listener(family, 4096);
+	return *lfd;
 }
 
 static void make(const char *state, long n)
@@ -102,6 +113,12 @@ static void make(const char *state, long n)
 		sg_repaired_one_port(n);
 	} else if (!strcmp(state, "spread")) {
 		sg_repaired_spread(n);
+	} else if (!strcmp(state, "listeners")) {
+		if (n < 1 || n > (long)(sizeof(lfds) / sizeof(lfds[0]))) {
+			fprintf(stderr, "tcpgen: listeners=1..64\n");
+			exit(2);
+		}
+		nlisteners = n;
 	} else if (!strcmp(state, "tw_secs")) {
 		tw_deadline = start + n;
 	} else {

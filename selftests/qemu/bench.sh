@@ -15,6 +15,7 @@
 #   BENCH_MAX     see BENCH_SIZES (300000)
 #   BENCH_REPS    timed repetitions of each command per size (5)
 #   BENCH_TW_SECS seconds of TIME_WAIT creation at most (300)
+#   BENCH_TW_MAX  TIME_WAIT sockets at most (300000)
 #   BENCH_QUICK   1: time only diagcount, ss -s, /proc/net/sockstat and
 #                 the module's two files: for comparing builds of the module
 #   BENCH_VS      another tree of tcpstates (a directory): its module is
@@ -47,6 +48,7 @@ if [ -z "${BENCH_SIZES:-}" ]; then
 fi
 BENCH_REPS=${BENCH_REPS:-5}
 BENCH_TW_SECS=${BENCH_TW_SECS:-300}
+BENCH_TW_MAX=${BENCH_TW_MAX:-300000}
 BENCH_PROFILE=${BENCH_PROFILE:-0}
 BENCH_QUICK=${BENCH_QUICK:-0}
 BENCH_OUT=${BENCH_OUT:-$top/bench/results.md}
@@ -154,7 +156,7 @@ sizes_arg=$(echo "$BENCH_SIZES" | tr -s ' ' ',')
 cmdline="console=ttyS0 panic=-1 oops=panic thash_entries=$BENCH_THASH"
 cmdline+=" tsmode=bench tsbench_sizes=$sizes_arg tsbench_reps=$BENCH_REPS"
 cmdline+=" tsbench_tw_secs=$BENCH_TW_SECS tsbench_profile=$BENCH_PROFILE"
-cmdline+=" tsbench_quick=$BENCH_QUICK"
+cmdline+=" tsbench_quick=$BENCH_QUICK tsbench_tw_max=$BENCH_TW_MAX"
 qemu=(timeout --foreground "$GUEST_TIMEOUT"
 	qemu-system-x86_64 -accel "$QEMU_ACCEL" -nodefaults -no-reboot
 	-display none -nic none -smp 2 -m "$GUEST_MEM"
@@ -230,7 +232,8 @@ mkdir -p "$(dirname "$BENCH_OUT")"
 		"$(nproc) CPUs"
 	echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC'); the guest ran" \
 		"$(awk '$1 == "uptime" { printf "%.0f", $2 }' "$run/results.txt") s"
-	echo "- sizes: $BENCH_SIZES; TIME_WAIT made for at most $BENCH_TW_SECS s," \
+	echo "- sizes: $BENCH_SIZES; TIME_WAIT made for at most $BENCH_TW_SECS s" \
+		"(and at most $BENCH_TW_MAX)," \
 		"kept alive by \`diagcount -k\` (below)"
 	echo "- tools: busybox $(busybox 2>&1 | awk 'NR == 1 { print $2 }'), $tools"
 	echo "- $BENCH_REPS timed runs of each command per size, interleaved" \
@@ -293,6 +296,7 @@ mkdir -p "$(dirname "$BENCH_OUT")"
 		tn[tk]++; tbk[tk] = $5; tne[tk] = $6; ten[tk] = $7
 		tpe[tk, tn[tk]] = $7 > 0 ? $13 * 1000 / $7 : 0; tpb[tk, tn[tk]] = $13 * 1000 / $5; tus[tk, tn[tk]] = $13 }
 	$1 == "keep" { keeps[$2]++; if ($4 > klong[$2]) klong[$2] = $4 }
+	$1 == "beside" { beside[$2]++ }
 	$1 == "mix" { mix[$2] = $0 }
 	/^not ok N=/ { nfailed++; failed[nfailed] = substr($0, 8) }
 	$1 == "phase" { phase[$2, $3] = $4 }
@@ -320,7 +324,7 @@ mkdir -p "$(dirname "$BENCH_OUT")"
 		print ""
 		print "## Sockets, check and walk"
 		print ""
-		print "| N | sockets at the check | module = sock_diag | sockets after each round | TIME_WAIT around each timed run | keeps, longest s | walk ms, ns per entry | make / rounds / all s |"
+		print "| N | sockets at the check | module = sock_diag | sockets after each round | TIME_WAIT around each timed run | keeps, longest s; runs beside | walk ms, ns per entry | make / rounds / all s |"
 		print "|---:|---|:---:|---:|---:|---:|---:|---:|"
 		for (s = 1; s <= nsz; s++) {
 			n = sizes[s]; m = mix[n]
@@ -328,9 +332,9 @@ mkdir -p "$(dirname "$BENCH_OUT")"
 			nw = wcnt[n]
 			for (i = 1; i <= nw; i++) { wv[i] = wval[n, i]; wm[i] = wms[n, i] }
 			w = vmedian(wv, nw); wt = vmedian(wm, nw)
-			printf "| %s | %s | %s | %s-%s | %s-%s | %d, %.1f | %.2f, %.0f | %.0f / %.0f / %.0f |\n", commas(n), m,
+			printf "| %s | %s | %s | %s-%s | %s-%s | %d, %.1f; %d | %.2f, %.0f | %.0f / %.0f / %.0f |\n", commas(n), m,
 				(n in check) ? check[n] : "-", smin[n], smax[n],
-				tmin[n], tmax[n], keeps[n], klong[n], wt, w,
+				tmin[n], tmax[n], keeps[n], klong[n], beside[n], wt, w,
 				phase[n, "established"] + phase[n, "timewait"], phase[n, "timing"], phase[n, "total"]
 		}
 		if (!ntab) exit
@@ -358,8 +362,12 @@ mkdir -p "$(dirname "$BENCH_OUT")"
 		"TIME_WAIT sockets live 60 s: \`diagcount -k\` restarts their" \
 		"timers (a bare ACK from the peer to each; the namespace has" \
 		"\`tcp_rfc1337=1\` so that the RST this provokes does not end" \
-		"them) over and over while they are made and, untimed, before any run that could" \
-		"outlive them. TIME_WAIT around each timed run: the lowest and" \
+		"them) over and over while they are made; untimed, before any run that could" \
+		"outlive them; and beside any run that could outlive a keep (runs" \
+		"beside: the keeper, pinned to the second vCPU, kept them every 25 s" \
+		"while that run was timed; such runs share the guest with it, which" \
+		"can only slow them). A run that lost some without it was run again" \
+		"with it. TIME_WAIT around each timed run: the lowest and" \
 		"highest count of /proc/net/sockstat just before and after every run." \
 		"Table by table: the medians over the rounds of the walk that" \
 		"/proc/net/tcpstates made after each round; ns per entry and per" \

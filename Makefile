@@ -14,7 +14,7 @@ DKMS_SRC := /usr/src/tcpstates-$(VERSION)
 DIST_FILES := Kbuild Makefile VERSION module include
 
 export CACHE DEBUG_CACHE QEMU_ACCEL GUEST_TIMEOUT GUEST_MEM LATENCY_READS \
-	LATENCY_SOCKETS LATENCY_BOUND_US SUITE TINY_SUITE
+	LATENCY_SOCKETS LATENCY_SPREAD LATENCY_BOUND_US SUITE TINY_SUITE
 export BENCH_SIZES BENCH_MAX BENCH_REPS BENCH_TW_SECS BENCH_TW_MAX BENCH_THASH BENCH_OUT \
 	BENCH_PROFILE BENCH_QUICK \
 	BENCH_VS
@@ -135,4 +135,6 @@ help:
 	@echo '  DEBUG_CACHE (default /var/cache/tcpstates/debug if writable),'
 	@echo '  LATENCY_READS (reads per latency load, default 10; 0: none),'
 	@echo '  LATENCY_SOCKETS (sockets per latency load, default 100000),'
+	@echo '  LATENCY_SPREAD (sockets of the load over many ports, default'
+	@echo '  LATENCY_SOCKETS),'
 	@echo '  LATENCY_BOUND_US (longest BH/preempt-off section of a read, 10000)'

@@ -14,14 +14,15 @@
 #
 # The loads: SOCKETS/5 and SOCKETS connections on one listener's port (the
 # bind bucket of that port then holds them all: the figure must not grow
-# with them), and SOCKETS spread over many ports. The sockets are made
+# with them), and SPREAD (default SOCKETS) spread over many ports. The sockets are made
 # with TCP_REPAIR (tcpgen one_port= and spread=): a real handshake costs
 # about 10 ms on the debug kernel under TCG. The tables end up as they
 # would with real connections: one_port= leaves one listener's bind bucket
 # with N + 1 owners, as N accepted connections do. Each load's sockets
 # stay until the guest ends: the bench runs this in a guest of its own.
 #
-#   latency.sh [READS [SOCKETS]]   (defaults: 20 reads, 100,000 sockets)
+#   latency.sh [READS [SOCKETS [SPREAD]]]
+#                      (defaults: 20 reads, 100,000 sockets, SPREAD=SOCKETS)
 
 here=$(cd "$(dirname "$0")" && pwd)
 T=/sys/kernel/tracing
@@ -138,12 +139,13 @@ echo 1 > $T/tracing_on
 
 reads=${1:-20}
 n=${2:-100000}
+spread=${3:-$n}
 export bound=${LATENCY_BOUND_US:-10000}
 unshare -n "$0" --load 1 "$((n / 5)) connections on one listener's port" \
 	"$reads" one_port="$((n / 5))"
 unshare -n "$0" --load 3 "$n connections on one listener's port" "$reads" \
 	one_port="$n"
-unshare -n "$0" --load 5 "$n connections over many ports" "$reads" \
-	spread="$n"
+unshare -n "$0" --load 5 "$spread connections over many ports" "$reads" \
+	spread="$spread"
 
 echo nop > $T/current_tracer

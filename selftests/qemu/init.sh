@@ -159,9 +159,10 @@ run_check() {
 
 	(run_suite)
 
-	# The debug lane's latency measurement (tslatency=READS,SOCKETS).
+	# The debug lane's latency measurement (tslatency=READS,SOCKETS,SPREAD).
+	# shellcheck disable=SC2046 # one number per word
 	[ -n "${tslatency:-}" ] &&
-		/kselftest/tcpstates/latency.sh ${tslatency%,*} ${tslatency#*,}
+		/kselftest/tcpstates/latency.sh $(echo "$tslatency" | tr , ' ')
 	kernel_log_clean "the latency measurement"
 
 	dump_metrics_sample

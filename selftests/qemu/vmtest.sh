@@ -22,6 +22,7 @@
 #   LATENCY_READS  reads per load in the debug lane's latency test (10;
 #                  0: no latency test)
 #   LATENCY_SOCKETS sockets per load in that test (100000)
+#   LATENCY_SPREAD sockets of its load over many ports (LATENCY_SOCKETS)
 #   LATENCY_BOUND_US the longest a read may keep preemption or bottom
 #                  halves off there (1000)
 #   SUITE          the selftest programs to run (default: all)
@@ -51,6 +52,7 @@ GUEST_MEM=${GUEST_MEM:-2048}
 GUEST_CMDLINE=""
 LATENCY_READS=${LATENCY_READS:-10}
 LATENCY_SOCKETS=${LATENCY_SOCKETS:-100000}
+LATENCY_SPREAD=${LATENCY_SPREAD:-$LATENCY_SOCKETS}
 LATENCY_BOUND_US=${LATENCY_BOUND_US:-10000}
 # The latency guest's command line (check-debug sets it); empty: none.
 LATENCY_CMDLINE=""
@@ -650,7 +652,7 @@ check-debug)
 	GUEST_TIMEOUT=${GUEST_TIMEOUT_SET:-3600}
 	GUEST_CMDLINE="log_buf_len=4M"
 	[ "$LATENCY_READS" -gt 0 ] &&
-		LATENCY_CMDLINE="log_buf_len=4M tslatency=$LATENCY_READS,$LATENCY_SOCKETS LATENCY_BOUND_US=$LATENCY_BOUND_US"
+		LATENCY_CMDLINE="log_buf_len=4M tslatency=$LATENCY_READS,$LATENCY_SOCKETS,$LATENCY_SPREAD LATENCY_BOUND_US=$LATENCY_BOUND_US"
 	# Every TIME_WAIT socket of the scale test must still live (60 s)
 	# when they are counted: this kernel makes about 55 a second and 100
 	# pairs a second (see scale_test.c).

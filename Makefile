@@ -20,7 +20,7 @@ export BENCH_SIZES BENCH_MAX BENCH_REPS BENCH_TW_SECS BENCH_TW_MAX BENCH_THASH B
 	BENCH_VS
 
 .PHONY: all module clean check lint demo vm help install uninstall \
-	dkms-install dkms-remove deb check-dkms check-debug bench
+	dkms-install dkms-remove deb check-dkms check-debug debug-kernel bench
 
 all: module
 
@@ -67,6 +67,9 @@ check:
 check-debug:
 	$(VMTEST) check-debug
 
+debug-kernel:
+	$(VMTEST) debug-kernel
+
 lint:
 	$(VMTEST) lint $(KERNELS)
 
@@ -107,6 +110,8 @@ help:
 	@echo '                       linux-source-6.12, run the suite on it, then'
 	@echo '                       kmemleak and the longest preempt/BH-off section'
 	@echo '                       of a read (cold: about 12 min to build)'
+	@echo '  make debug-kernel    only build (or find) that kernel; print its'
+	@echo '                       directory'
 	@echo '  make check-dkms      (root) DKMS and .deb install for each kernel'
 	@echo '                       (other releases: in their chroots), then the'
 	@echo '                       DKMS-built module in each guest'

@@ -662,8 +662,9 @@ check-debug)
 	[ "$TINY_SUITE" = none ] && TINY_SUITE=""
 	GUEST_CMDLINE+=" TCPSTATES_CHURN_READS=200"
 	cmd_check debug ;;
+debug-kernel) kernel_of debug ;;
 lint)  [ $# -gt 0 ] || set -- 5.10 6.1 6.12 6.12-rt trixie sid sid-rt; cmd_lint "$@" ;;
 demo)  cmd_interactive demo "${1:-6.12}" ;;
 shell) cmd_interactive shell "${1:-6.12}" ;;
-*)     die "usage: vmtest.sh check|lint|demo|shell SERIES..." ;;
+*)     die "usage: vmtest.sh check|check-debug|debug-kernel|lint|demo|shell SERIES..." ;;
 esac

@@ -145,6 +145,12 @@ static void put_share(struct seq_file *seq, u64 n, u64 of)
 		   permille % 10);
 }
 
+/* Local ports a client may use, as the read found ip_local_port_range. */
+static u32 top_ports(const struct tcpstates_top *t)
+{
+	return t->port_hi - t->port_lo + 1;
+}
+
 static void show_group(struct seq_file *seq, struct tcpstates_top *t,
 		       enum top_group g)
 {
@@ -155,7 +161,7 @@ static void show_group(struct seq_file *seq, struct tcpstates_top *t,
 	};
 	const struct tcpstates_topk_entry *e;
 	char ep[TCPSTATES_ENDPOINT_MAX];
-	u32 ports = t->port_hi - t->port_lo + 1;
+	u32 ports = top_ports(t);
 	unsigned int i;
 
 	seq_printf(seq, "\n%s: %llu sockets\n", titles[g], t->group[g].total);
@@ -190,8 +196,8 @@ static int top_show(struct seq_file *seq, void *v)
 		t->taken = true;
 	}
 	seq_printf(seq, "netns %u\n", t->net->ns.inum);
-	seq_printf(seq, "ip_local_port_range %d-%d: %d ports\n", t->port_lo,
-		   t->port_hi, t->port_hi - t->port_lo + 1);
+	seq_printf(seq, "ip_local_port_range %d-%d: %u ports\n", t->port_lo,
+		   t->port_hi, top_ports(t));
 	seq_printf(seq, "counts: exact while a group has at most %d keys; beyond, up to\n"
 		   "its sockets/%d too high (at_least: the true count's lower bound)\n",
 		   TOP_COUNTERS, TOP_COUNTERS);

@@ -523,7 +523,12 @@ tcpstates_walk_table_from(struct tcpstates_walk *w, struct inet_hashinfo *h,
 			tcpstates_walk_bind(w, &tcpstates_bind_table(h)[slot]);
 			break;
 		}
-		/* The bucket advanced @pos itself. */
+		/*
+		 * Past this slot, when nothing stopped inside it: a skipped
+		 * slot moves here; a walked one has been moved already by
+		 * tcpstates_pos_leave(), which must do it itself for a
+		 * consumer that is full exactly at a chain's end.
+		 */
 		if (pos && !full)
 			pos->slot = slot + 1;
 	}

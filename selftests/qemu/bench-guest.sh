@@ -13,7 +13,8 @@
 #   tsbench_twgen=G        parallel TIME_WAIT generators (4; one is IPv6),
 #                          each connecting to 16 listeners in turn
 #   tsbench_quick=1        time only diagcount, ss -s, sockstat and the
-#                          module's files (for comparing module builds)
+#                          module's files and views (for comparing module
+#                          builds, or the views alone at a size)
 #   tsbench_profile=1      after the rounds, sample 10 reads of
 #                          /proc/tcpstates with perf (cpu-clock, 10 kHz)
 #
@@ -89,7 +90,7 @@ write_commands() {
 	cat /sys/kernel/debug/tcpstates/top
 	EOF
 	if [ "${tsbench_quick:-0}" = 1 ]; then
-		grep -E '^(diagcount|ss -s|cat /proc/(net/sockstat|tcpstates|net/tcpstates))$' \
+		grep -E '^(diagcount|ss -s|cat /proc/(net/sockstat|tcpstates|net/tcpstates)|cat /sys/kernel/debug/tcpstates/.*)$' \
 			/tmp/cmds > /tmp/cmds.quick
 		mv /tmp/cmds.quick /tmp/cmds
 	fi
@@ -168,13 +169,25 @@ stop_keeper() {
 	wait $kpid
 }
 
+# How long command ID may take at N before it has run there: its longest
+# run at the size before, scaled by the sizes (30 s at the first size).
+# A first run at 1,000,000 that outlived every TIME_WAIT socket could not
+# be run again: they were gone.
+guess_duration() { # N ID
+	awk -v n="$1" -v id="$2" '$2 == id {
+		if ($1 != pn) { pn = $1; d = 0 }
+		if ($3 > d) d = $3 }
+	END { if (pn) printf "%d\n", d * n / pn + 1; else print 30 }' /tmp/bench.dur
+}
+
 # One timed run of command ID (round R) that took about D s last time:
 # prints its time and the TIME_WAIT sockets before and after it. Kept
 # first if the run could outlive the last keep; with the keeper beside it
 # (and a `beside` line) if it could outlive a keep at all. Returns 1 if
 # TIME_WAIT sockets were lost without the keeper (nothing printed: the
-# caller runs it again with it), 2 if with it. Sets d to the run's
-# duration in whole seconds.
+# caller runs it again with it), 2 if with it or if some were gone at its
+# start. Sets d to the run's duration in whole seconds, and notes it in
+# /tmp/bench.dur for guess_duration.
 time_run() { # N ID R D CMD
 	keep_tw_for "$1" "$4"
 	beside=0
@@ -188,9 +201,11 @@ time_run() { # N ID R D CMD
 	a=$(tw_now)
 	[ $beside = 1 ] && stop_keeper
 	d=$((${ns:-30000000000} / 1000000000 + 1))
+	echo "$1 $2 $d" >> /tmp/bench.dur
 	if [ "$b" != "$tw_want" ] || [ "$a" != "$tw_want" ]; then
 		echo "# N=$1: run $3 of command $2 lost TIME_WAIT sockets ($b, $a of $tw_want) in ${d} s"
-		[ $beside = 1 ] || return 1
+		# Again with the keeper, if they were all there at its start.
+		[ $beside = 1 ] || [ "$b" != "$tw_want" ] || return 1
 	fi
 	echo "time $1 $2 $3 $ns"
 	echo "tw $1 $2 $3 $b $a"
@@ -353,7 +368,8 @@ run_size() { # N TW_CAP
 		while [ $k -lt "$ncmd" ]; do
 			id=$(((r - 1 + k) % ncmd + 1))
 			cmd=$(sed -n "${id}p" /tmp/cmds)
-			eval "d=\${dur_$id:-30}"
+			eval "d=\${dur_$id:-}"
+			[ -n "$d" ] || d=$(guess_duration "$n" "$id")
 			time_run "$n" "$id" "$r" "$d" "$cmd"
 			rc=$?
 			if [ $rc = 1 ]; then
@@ -460,6 +476,7 @@ main() {
 	echo 1000000 > /proc/sys/net/ipv4/tcp_max_orphans
 
 	write_commands
+	: > /tmp/bench.dur
 	i=1
 	while read -r c; do
 		echo "cmd $i $c"

@@ -14,12 +14,13 @@
 #
 # The loads: SOCKETS/5 and SOCKETS connections on one listener's port (the
 # bind bucket of that port then holds them all: the figure must not grow
-# with them), and SPREAD (default SOCKETS) spread over many ports. The sockets are made
-# with TCP_REPAIR (tcpgen one_port= and spread=): a real handshake costs
-# about 10 ms on the debug kernel under TCG. The tables end up as they
-# would with real connections: one_port= leaves one listener's bind bucket
-# with N + 1 owners, as N accepted connections do. Each load's sockets
-# stay until the guest ends: the bench runs this in a guest of its own.
+# with them), and SPREAD (default SOCKETS) spread over many ports. The
+# sockets are made with TCP_REPAIR (tcpgen one_port= and spread=): a real
+# handshake costs about 10 ms on the debug kernel under TCG. The tables
+# end up as they would with real connections: one_port= leaves one
+# listener's bind bucket with N + 1 owners, as N accepted connections do.
+# Each load's sockets stay until the guest ends: the bench runs this in a
+# guest of its own.
 #
 #   latency.sh [READS [SOCKETS [SPREAD]]]
 #                      (defaults: 20 reads, 100,000 sockets, SPREAD=SOCKETS)

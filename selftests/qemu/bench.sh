@@ -16,8 +16,9 @@
 #   BENCH_REPS    timed repetitions of each command per size (5)
 #   BENCH_TW_SECS seconds of TIME_WAIT creation at most (300)
 #   BENCH_TW_MAX  TIME_WAIT sockets at most (300000)
-#   BENCH_QUICK   1: time only diagcount, ss -s, /proc/net/sockstat and
-#                 the module's two files: for comparing builds of the module
+#   BENCH_QUICK   1: time only diagcount, ss -s, /proc/net/sockstat, the
+#                 module's two files and its debugfs views: for comparing
+#                 builds of the module, or timing the views alone
 #   BENCH_VS      another tree of tcpstates (a directory): its module is
 #                 built too, and after the rounds of each size the guest
 #                 reloads the two modules in turn, reading /proc/tcpstates

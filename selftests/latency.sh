@@ -9,8 +9,10 @@
 # unprivileged process (readloop) read both files READS times from offset
 # 0, then report the maximum, the task it was in and where it started and
 # ended. When that section is in a read (readloop, with a proc read on the
-# stack), it must be within LATENCY_BOUND_US (default 10000); when it is
-# elsewhere, every section of the reads was shorter.
+# stack), it must be within LATENCY_BOUND_US (default 10000). When it is
+# elsewhere (another task, or an interrupt handler that ran during a read),
+# every section of the reads was shorter; if that is over the bound too, it
+# says nothing of theirs, so the reads are measured again (three tries).
 #
 # The loads: SOCKETS/5 and SOCKETS connections on one listener's port (the
 # bind bucket of that port then holds them all: the figure must not grow
@@ -51,10 +53,21 @@ measure() {
 	/^ => / && k < 3 && $2 !~ /^(_raw_|trace_|preempt_|__local_bh|local_bh|lock_release)/ {
 		callers = callers (k++ ? "<" : "") $2
 	}
-	END { printf "%s %s %s %s %s\n", us, (task == "readloop" && ours) ? "ours" : task,
-		start, end, callers }' $T/trace
+	# A section that starts on entry to an interrupt is that interrupt
+	# handler'"'"'s own: it began with preemption and interrupts on, so no
+	# section of the read was open, even though the read is on the stack.
+	END {
+		who = task
+		if (start ~ /^(irqentry_|asm_|sysvec_|common_interrupt)/)
+			who = "interrupt"
+		else if (task == "readloop" && ours)
+			who = "ours"
+		printf "%s %s %s %s %s\n", us, who, start, end, callers
+	}' $T/trace
+	# readloop ends killed, which is how it should end: not a failure.
 	kill $rl
 	wait $rl 2>/dev/null
+	return 0
 }
 
 # ESTABLISHED and LISTEN as /proc/tcpstates counts them, and as
@@ -103,18 +116,30 @@ load() { # NUMBER LABEL READS TCPGEN_ARGS...
 	num=$((num + 1))
 	sockets=$(awk '$1 ~ /^[A-Z_0-9]+$/ && $2 ~ /^[0-9]+$/ { s += $2 }
 		END { print s }' /proc/tcpstates)
-	if set -- $(measure); then
-		echo "# $label: $sockets sockets, $reads reads of both files by nobody"
+	# A longer section outside the reads (a page fault in this script, an
+	# interrupt) hides theirs: when it is over the bound, measure again.
+	try=1
+	while :; do
+		if ! verdict=$(measure) || [ -z "$verdict" ]; then
+			echo "not ok $num latency: $label: reads as nobody failed"
+			return
+		fi
+		set -- $verdict
+		echo "# $label: $sockets sockets, $reads reads of both files by nobody (try $try)"
 		echo "# longest section: ${1}us (${2}), from $3 to $4, in ${5:-?}"
-		if [ "$2" != ours ]; then
-			echo "ok $num latency: $label: longest section ${1}us, not in a read (task $2, in ${5:-$4}); every read section was shorter"
-		elif [ "$1" -le "$bound" ]; then
+		[ "$2" != ours ] && [ "$1" -gt "$bound" ] && [ $try -lt 3 ] || break
+		try=$((try + 1))
+	done
+	if [ "$2" = ours ]; then
+		if [ "$1" -le "$bound" ]; then
 			echo "ok $num latency: $label: longest section ${1}us, in a read (${5:-$4}), within ${bound}us"
 		else
 			echo "not ok $num latency: $label: longest section ${1}us, in a read (${5:-$4}), over ${bound}us"
 		fi
+	elif [ "$1" -le "$bound" ]; then
+		echo "ok $num latency: $label: longest section ${1}us, not in a read ($2, in ${5:-$4}); every read section was shorter"
 	else
-		echo "not ok $num latency: $label: reads as nobody failed"
+		echo "not ok $num latency: $label: a section of ${1}us not in a read ($2, in ${5:-$4}) hid the reads' own in $try tries"
 	fi
 	# The sockets stay until the guest ends: tearing 100,000 down costs
 	# this kernel as long as making them (about 6 ms each).
@@ -138,6 +163,14 @@ fi
 echo preemptirqsoff > $T/current_tracer
 echo 1 > $T/tracing_on
 
+# A printk is written to the console in whatever context made it, and
+# this guest's serial console is slow under TCG: one message from a timer
+# interrupt once held interrupts off for 24 ms in the middle of the reads.
+# While measuring, only emergencies reach the console; every message still
+# reaches the kernel log, which the host scans whole.
+console_level=$(awk '{ print $1 }' /proc/sys/kernel/printk)
+echo 1 > /proc/sys/kernel/printk
+
 reads=${1:-20}
 n=${2:-100000}
 spread=${3:-$n}
@@ -150,3 +183,4 @@ unshare -n "$0" --load 5 "$spread connections over many ports" "$reads" \
 	spread="$spread"
 
 echo nop > $T/current_tracer
+echo "$console_level" > /proc/sys/kernel/printk

@@ -132,7 +132,8 @@ help:
 	@echo '                       in turn in one guest, bench/ab.md'
 	@echo
 	@echo 'Variables: KERNELS, KERNEL (5.10 6.1 6.1-rt 6.12 6.12-rt trixie sid'
-	@echo '  sid-rt), QEMU_ACCEL=kvm, GUEST_TIMEOUT (s, default 900; debug 3600),'
+	@echo '  sid-rt), QEMU_ACCEL=kvm, GUEST_TIMEOUT (s, default 900; debug 3600,'
+	@echo '  its latency guest 5 ms a socket when longer),'
 	@echo '  GUEST_MEM (MiB, default 2048; debug 4096), SUITE (programs to run,'
 	@echo '  default all), TINY_SUITE (those of the 16-bucket guest: states_test'
 	@echo '  churn_test debugfs_test), CACHE, CHROOT_CACHE (default'

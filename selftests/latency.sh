@@ -53,13 +53,13 @@ measure() {
 	/^ => / && k < 3 && $2 !~ /^(_raw_|trace_|preempt_|__local_bh|local_bh|lock_release)/ {
 		callers = callers (k++ ? "<" : "") $2
 	}
-	# A section that starts on entry to an interrupt is that interrupt
-	# handler'"'"'s own: it began with preemption and interrupts on, so no
+	# A section that starts at irqentry_* (an interrupt, or an exception
+	# such as a page fault) is that handler'"'"'s own: it began with preemption and interrupts on, so no
 	# section of the read was open, even though the read is on the stack.
 	END {
 		who = task
 		if (start ~ /^(irqentry_|asm_|sysvec_|common_interrupt)/)
-			who = "interrupt"
+			who = "interrupt-or-fault"
 		else if (task == "readloop" && ours)
 			who = "ours"
 		printf "%s %s %s %s %s\n", us, who, start, end, callers

@@ -10,7 +10,7 @@
 # 0, then report the maximum, the task it was in and where it started and
 # ended. When that section is in a read (readloop, with a proc read on the
 # stack), it must be within LATENCY_BOUND_US (default 10000). When it is
-# elsewhere (another task, or an interrupt handler that ran during a read),
+# elsewhere (another task, or an interrupt or fault taken during a read),
 # every section of the reads was shorter; if that is over the bound too, it
 # says nothing of theirs, so the reads are measured again (three tries).
 #
@@ -54,8 +54,9 @@ measure() {
 		callers = callers (k++ ? "<" : "") $2
 	}
 	# A section that starts at irqentry_* (an interrupt, or an exception
-	# such as a page fault) is that handler'"'"'s own: it began with preemption and interrupts on, so no
-	# section of the read was open, even though the read is on the stack.
+	# such as a page fault) is that handler'"'"'s own: it began with
+	# preemption and interrupts on, so no section of the read was open,
+	# even though the read is on the stack.
 	END {
 		who = task
 		if (start ~ /^(irqentry_|asm_|sysvec_|common_interrupt)/)

@@ -250,6 +250,28 @@ module_counts() {
 		/proc/net/tcpstates
 }
 
+# What reads cost the kernel in memory: allocs.sh's bytes and allocations
+# for 5 reads of both files by nobody, after a first. They must be the
+# same at every size (the first size's are kept in /tmp/allocs.first).
+alloc_check() { # N
+	local n=$1 first
+	set -- $(/bench/allocs.sh 5 /proc/tcpstates /proc/net/tcpstates)
+	if [ $# -lt 2 ]; then
+		echo "not ok N=$n: allocations of 5 reads traced"
+		return
+	fi
+	echo "alloc $n $1 $2"
+	[ -s /tmp/allocs.first ] || echo "$1 $n" > /tmp/allocs.first
+	read -r first first_n < /tmp/allocs.first
+	if [ "$1" = "$first" ]; then
+		echo "ok N=$n: 5 reads of both files allocate $1 bytes, as at N=$first_n"
+	else
+		shift 2
+		echo "# by call site: $*"
+		echo "not ok N=$n: 5 reads of both files allocate $1 bytes, $first at N=$first_n"
+	fi
+}
+
 # Sockets each tool lists, against the module's count without CLOSE.
 check_tools() { # N
 	want=$(awk '$1 != "close" { n += $3 } END { print n + 0 }' /tmp/mod)
@@ -350,6 +372,8 @@ run_size() { # N TW_CAP
 		for (i = 1; i <= k; i++) if (t[o[i]]) printf " %s=%d", o[i], t[o[i]]
 		printf "\n"
 	}' /tmp/mod
+
+	alloc_check "$n"
 
 	# The tools must see those sockets too (CLOSE aside: only the module
 	# and sock_diag on request list bound-only sockets). At small sizes

@@ -112,6 +112,7 @@ cc_static() { # OUT SOURCES...
 cc_static tcpgen "$top/selftests/tcpgen.c" "$top/selftests/sockgen.c"
 cc_static diagcount "$top/selftests/diagcount.c"
 cc_static benchtime "$top/selftests/benchtime.c"
+cc_static readloop "$top/selftests/readloop.c"
 
 # --- initramfs ------------------------------------------------------------
 
@@ -126,7 +127,8 @@ echo "root:x:0:0:root:/root:/bin/sh" > "$root/etc/passwd"
 printf 'root:x:0:\n' > "$root/etc/group"
 cp "$run/build/tcpstates.ko" "$root/lib/tcpstates/"
 [ -n "${BENCH_VS:-}" ] && cp "$run/build-vs/tcpstates.ko" "$root/lib/tcpstates/vs.ko"
-cp "$bin"/{tcpgen,diagcount,benchtime} "$root/bench/"
+cp "$bin"/{tcpgen,diagcount,benchtime,readloop} "$root/bench/"
+cp "$top/selftests/allocs.sh" "$root/bench/"
 cp "$qemu_dir/bench-guest.sh" "$root/bench/guest.sh"
 chmod 755 "$root/init" "$root/bench/guest.sh"
 
@@ -299,6 +301,7 @@ mkdir -p "$(dirname "$BENCH_OUT")"
 	$1 == "keep" { keeps[$2]++; if ($4 > klong[$2]) klong[$2] = $4 }
 	$1 == "beside" { beside[$2]++ }
 	$1 == "mix" { mix[$2] = $0 }
+	$1 == "alloc" { abytes[$2] = $3; acount[$2] = $4 }
 	/^not ok N=/ { nfailed++; failed[nfailed] = substr($0, 8) }
 	$1 == "phase" { phase[$2, $3] = $4 }
 	/^(not )?ok N=[0-9]+: module/ { n = $0; sub(/^(not )?ok N=/, "", n); sub(/:.*/, "", n); check[n] = ($1 == "ok") ? "yes" : "**NO**" }
@@ -338,6 +341,16 @@ mkdir -p "$(dirname "$BENCH_OUT")"
 				tmin[n], tmax[n], keeps[n], klong[n], beside[n], wt, w,
 				phase[n, "established"] + phase[n, "timewait"], phase[n, "timing"], phase[n, "total"]
 		}
+		print ""
+		print "## What reads allocate"
+		print ""
+		print "Bytes the kernel allocated for 5 reads of `/proc/tcpstates` and `/proc/net/tcpstates` by one process of user nobody, after a first read (which allocates the buffer of each file), outside interrupts, from its allocation tracepoints (`selftests/allocs.sh`): the same at every size."
+		print ""
+		print "| N | bytes | allocations |"
+		print "|---:|---:|---:|"
+		for (s = 1; s <= nsz; s++)
+			if (sizes[s] in abytes)
+				printf "| %s | %s | %s |\n", commas(sizes[s]), abytes[sizes[s]], acount[sizes[s]]
 		if (!ntab) exit
 		print ""
 		print "## The walk, table by table (the module's debugfs stats)"

@@ -255,6 +255,15 @@ module_counts() {
 # same at every size (the first size's are kept in /tmp/allocs.first).
 alloc_check() { # N
 	local n=$1 first
+	# The control, once: reads of /proc/self/cmdline take a page each.
+	if [ ! -s /tmp/allocs.first ]; then
+		set -- $(/bench/allocs.sh 5 /proc/self/cmdline)
+		if [ "${1:-0}" -ge 20480 ]; then
+			echo "ok N=$n: allocs.sh sees 5 reads of /proc/self/cmdline allocate $1 bytes"
+		else
+			echo "not ok N=$n: allocs.sh sees 5 reads of /proc/self/cmdline allocate ${1:-no} bytes"
+		fi
+	fi
 	set -- $(/bench/allocs.sh 5 /proc/tcpstates /proc/net/tcpstates)
 	if [ $# -lt 2 ]; then
 		echo "not ok N=$n: allocations of 5 reads traced"

@@ -7,9 +7,10 @@
 # 0, each a fresh walk. Those reads are measured: a tracing instance of
 # their own follows that process alone, with every allocation event this
 # kernel has (slab, pages, vmalloc areas, per-CPU). Allocations made in an
-# interrupt or a softirq that happened to run in the process (a softirq
-# runs when a lock drops bottom halves off) are not the read's and are
-# left out. Prints "<bytes> <allocations> <call sites, most bytes first>".
+# interrupt or a softirq that happened to run in the process (pending
+# softirqs run when a lock taken with bottom halves off is released) are
+# not the read's and are left out. Prints "<bytes> <allocations>" and then
+# "<call site>:<bytes>" for each call site, in no particular order.
 
 here=$(cd "$(dirname "$0")" && pwd)
 T=/sys/kernel/tracing

@@ -117,7 +117,7 @@ int main(int argc, char **argv)
 	memset(buf, 0, sizeof(buf));
 	if (read_all(fd, nfd, buf, sizeof(buf), argv + 2))
 		return 1;
-	if ((reset >= 0 && put(reset, "0")) || put(trace_on, "1"))
+	if (put(reset, "0") || put(trace_on, "1"))
 		return 1;
 	for (i = 0; i < n; i++)
 		if (read_all(fd, nfd, buf, sizeof(buf), argv + 2))
